@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// DTR Workbench: Denoising Task Routing diffusion training on the CPU, with a live terminal workbench.
+//
+// Floors (each imports only floors below it):
+//   engine (DTREngine, DTRFormats, DTRData) → models (DTRModels) → diffusion (DTRDiffusion)
+//   → metrics (DTRMetrics) → training (DTRTraining) → workbench (DTRWorkbench) → CLI (dtr)
+import PackageDescription
+
+/// Release builds are compiled for this CPU, without bounds checks in the hot loops.
+let fast: [SwiftSetting] = [
+  .unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release)),
+  .unsafeFlags(["-target-cpu", "native"], .when(configuration: .debug)),
+  .swiftLanguageMode(.v5),
+]
+
+let package = Package(
+  name: "DTRWorkbench",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "dtr", targets: ["dtr"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // System libraries. OpenBLAS is loaded with dlopen at run time (see BLASRuntime.swift), so its
+    // module only provides declarations and links nothing: linking would run OpenBLAS's constructor
+    // (which fixes the CPU kernel) before the program can choose one.
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+    // engine floor
+    .target(name: "DTREngine", dependencies: ["COpenBLAS"], swiftSettings: fast,
+            linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "DTRFormats", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),
+    .target(name: "DTRData", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),
+    // models floor
+    .target(name: "DTRModels", dependencies: ["DTREngine"], swiftSettings: fast),
+    // diffusion floor
+    .target(name: "DTRDiffusion", dependencies: ["DTREngine"], swiftSettings: fast),
+    // metrics floor
+    .target(name: "DTRMetrics", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion"],
+            swiftSettings: fast),
+    // training floor
+    .target(name: "DTRTraining",
+            dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics"],
+            swiftSettings: fast),
+    // CLI
+    .executableTarget(
+      name: "dtr",
+      dependencies: [
+        "DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics", "DTRTraining",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: fast),
+
+    .testTarget(name: "DTREngineTests", dependencies: ["DTREngine"], swiftSettings: fast),
+    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
+  ]
+)

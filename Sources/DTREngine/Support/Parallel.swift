@@ -1,0 +1,43 @@
+import Dispatch
+
+/// Splits loops over the machine's cores.
+///
+/// Elementwise and normalisation kernels call ``Parallel/forRange(_:minChunk:_:)`` with the number of
+/// independent work items (rows, elements); it runs inline when the work is small and otherwise splits
+/// it into one contiguous chunk per worker.
+public enum Parallel {
+  /// Number of workers used for the engine's own (non-BLAS) kernels.
+  nonisolated(unsafe) public static var workers: Int = max(1, min(ProcessInfoCores.count, 8))
+
+  /// Calls `body(start, end)` over disjoint chunks covering `0..<count`, in parallel when
+  /// `count >= 2 * minChunk`.
+  @inline(__always)
+  public static func forRange(_ count: Int, minChunk: Int = 4096, _ body: (Int, Int) -> Void) {
+    let w = min(workers, count / max(minChunk, 1))
+    if w <= 1 {
+      body(0, count)
+      return
+    }
+    let chunk = (count + w - 1) / w
+    DispatchQueue.concurrentPerform(iterations: w) { i in
+      let s = i * chunk
+      let e = min(count, s + chunk)
+      if s < e { body(s, e) }
+    }
+  }
+}
+
+/// The number of online CPU cores.
+enum ProcessInfoCores {
+  static let count: Int = {
+    #if canImport(Glibc)
+    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+    return 2
+    #endif
+  }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

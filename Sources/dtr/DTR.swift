@@ -1,0 +1,40 @@
+import ArgumentParser
+import DTREngine
+import Foundation
+
+/// The `dtr` command: DTR Workbench's single entry point.
+@main
+struct DTR: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dtr",
+    abstract: "Train diffusion models with Denoising Task Routing on the CPU, and watch them learn.",
+    subcommands: [Doctor.self])
+
+  static func main() {
+    KernelGuard.ensureVerifiedKernel()
+    main(nil)
+  }
+}
+
+/// Restarts the process with a safer OpenBLAS kernel when the chosen one fails verification.
+enum KernelGuard {
+  static func ensureVerifiedKernel() {
+    let blas = BLASRuntime.shared
+    guard !blas.verified else { return }
+    let env = ProcessInfo.processInfo.environment
+    guard env[BLASRuntime.fallbackMarker] == nil, let safer = blas.saferCore(than: blas.requestedCore) else {
+      FileHandle.standardError.write(
+        "warning: OpenBLAS kernel \(blas.coreName) failed verification (rel. error \(blas.verificationError)); results may be wrong. Fix: set OPENBLAS_CORETYPE=Prescott\n"
+          .data(using: .utf8)!)
+      return
+    }
+    FileHandle.standardError.write(
+      "warning: OpenBLAS kernel \(blas.coreName) computed wrong results; restarting with \(safer)\n".data(using: .utf8)!)
+    setenv("OPENBLAS_CORETYPE", safer, 1)
+    setenv(BLASRuntime.fallbackMarker, "1", 1)
+    let args = CommandLine.arguments
+    let cargs = args.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", cargs)
+    FileHandle.standardError.write("warning: could not restart (\(String(cString: strerror(errno))))\n".data(using: .utf8)!)
+  }
+}
