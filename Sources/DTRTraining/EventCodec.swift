@@ -30,7 +30,7 @@ public enum EventCodec {
   public static func value(_ any: Any) -> JSONValue {
     switch any {
     case let n as NSNumber:
-      if CFGetTypeID(n) == CFBooleanGetTypeID() { return .bool(n.boolValue) }
+      if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }  // how Foundation marks JSON booleans
       return .number(n.doubleValue)
     case let s as String: return .string(s)
     case let a as [Any]: return .array(a.map(value))
