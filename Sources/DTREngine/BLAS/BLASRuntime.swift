@@ -120,3 +120,15 @@ public final class BLASRuntime: @unchecked Sendable {
     return core == "Prescott" ? nil : "Prescott"
   }
 }
+
+extension BLASRuntime {
+  /// Runs `body` with OpenBLAS limited to one thread (for code that splits small GEMMs over the cores
+  /// itself), then restores the previous count.
+  public func singleThreaded(_ body: () -> Void) {
+    let n = threads
+    if n == 1 { body(); return }
+    setThreads(1)
+    body()
+    setThreads(n)
+  }
+}

@@ -1,5 +1,0 @@
-/// The `DTRDiffusion` module. See README.md for the floors of the architecture.
-public enum DTRDiffusionModule {
-  /// Module version, reported by `dtr doctor`.
-  public static let version = "0.1.0"
-}

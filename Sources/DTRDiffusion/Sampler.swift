@@ -1,0 +1,118 @@
+import DTREngine
+import Foundation
+
+/// A denoiser: writes ε̂ for images `x` at original timesteps `t` with labels `y` into `out`.
+public typealias Denoiser = (_ x: Tensor, _ t: [Int], _ y: [Int], _ out: Tensor) -> Void
+
+/// A reverse-process sampler: ancestral DDPM or DDIM, over all T steps or an evenly respaced subset.
+///
+/// Both always call the model with the **original** timestep (0…T−1), so its timestep embedding and
+/// routing-mask lookup are the ones it was trained with (dtr-spec.md §3, note 7). Variance for DDPM is
+/// DiT's FIXED_LARGE (σ²_i = β̃_1 at the last step, β'_i otherwise); x̂0 is clipped to [−1, 1].
+public struct Sampler: Sendable, Equatable, CustomStringConvertible {
+  /// Sampler families.
+  public enum Kind: String, Sendable { case ddpm, ddim }
+  /// Family.
+  public var kind: Kind
+  /// Number of model calls.
+  public var steps: Int
+  /// DDIM's η (0 = deterministic); ignored for DDPM.
+  public var eta: Double
+
+  /// A sampler of `kind` with `steps` steps.
+  public init(_ kind: Kind, steps: Int, eta: Double = 0) {
+    self.kind = kind
+    self.steps = steps
+    self.eta = eta
+  }
+
+  /// Parses `ddpm:N`, `ddim:N` or `ddim:N:η`.
+  public init?(parsing s: String) {
+    let p = s.split(separator: ":").map(String.init)
+    guard p.count >= 2, let k = Kind(rawValue: p[0]), let n = Int(p[1]), n >= 1, n <= 1000 else { return nil }
+    var eta = 0.0
+    if p.count == 3 {
+      guard k == .ddim, let e = Double(p[2]), e >= 0 else { return nil }
+      eta = e
+    } else if p.count > 3 { return nil }
+    self.init(k, steps: n, eta: eta)
+  }
+
+  /// The spelling accepted by ``init(parsing:)``.
+  public var description: String { kind == .ddim && eta != 0 ? "ddim:\(steps):\(eta)" : "\(kind.rawValue):\(steps)" }
+
+  /// Generates images from the initial noise `x` (`[N, C, H, W]`, overwritten with the result).
+  ///
+  /// - Parameters:
+  ///   - labels: one label per sample (the model's null class for unconditional draws).
+  ///   - cfgScale: classifier-free guidance scale s; ε = ε_null + s·(ε_cond − ε_null) over all channels.
+  ///     s = 1 skips the null pass.
+  ///   - nullClass: the label of "no class".
+  ///   - rng: source of the per-step noise (DDPM and DDIM with η > 0).
+  ///   - progress: called after each step with (done, total).
+  public func sample(
+    model: Denoiser, schedule: NoiseSchedule, x: Tensor, labels: [Int], cfgScale: Double = 1, nullClass: Int,
+    rng: inout SplitMix64, progress: ((Int, Int) -> Void)? = nil
+  ) {
+    let N = labels.count, per = x.count / N
+    let kept = schedule.evenlySpaced(steps)
+    let sub = schedule.respaced(kept)
+    let guided = cfgScale != 1
+    let M = guided ? 2 * N : N
+    let xin = Tensor([M] + Array(x.shape.dropFirst())), eps = Tensor([M] + Array(x.shape.dropFirst()))
+    let noise = Tensor([N * per])
+    let ys = guided ? labels + Array(repeating: nullClass, count: N) : labels
+    for i in stride(from: kept.count - 1, through: 0, by: -1) {
+      xin.data.update(from: x.data, count: N * per)
+      if guided { (xin.data + N * per).update(from: x.data, count: N * per) }
+      model(xin, Array(repeating: kept[i], count: M), ys, eps)
+      if guided {
+        let s = Float(cfgScale)
+        for j in 0..<(N * per) { eps.data[j] = eps.data[N * per + j] + s * (eps.data[j] - eps.data[N * per + j]) }
+      }
+      let ab = sub.alphasCumprod[i], abPrev = sub.alphaBarPrev(i)
+      let last = i == 0
+      if !last || kind == .ddpm { rng.fillNormal(noise.data, count: N * per) }
+      let rA = 1 / ab.squareRoot(), rAm1 = (1 / ab - 1).squareRoot()
+      switch kind {
+      case .ddpm:
+        let c1 = sub.betas[i] * abPrev.squareRoot() / (1 - ab)
+        let c2 = (1 - abPrev) * (1 - sub.betas[i]).squareRoot() / (1 - ab)
+        let variance = i == 0 ? (sub.T > 1 ? sub.posteriorVariance(1) : sub.betas[0]) : sub.betas[i]
+        let sigma = last ? 0 : variance.squareRoot()
+        for j in 0..<(N * per) {
+          let xt = Double(x.data[j])
+          let x0 = min(1, max(-1, rA * xt - rAm1 * Double(eps.data[j])))
+          x.data[j] = Float(c1 * x0 + c2 * xt + sigma * Double(noise.data[j]))
+        }
+      case .ddim:
+        let sigma = eta * ((1 - abPrev) / (1 - ab)).squareRoot() * (1 - ab / abPrev).squareRoot()
+        let dirScale = max(0, 1 - abPrev - sigma * sigma).squareRoot()
+        for j in 0..<(N * per) {
+          let xt = Double(x.data[j])
+          let x0 = min(1, max(-1, rA * xt - rAm1 * Double(eps.data[j])))
+          let e = (rA * xt - x0) / rAm1
+          x.data[j] = Float(abPrev.squareRoot() * x0 + dirScale * e + (last ? 0 : sigma * Double(noise.data[j])))
+        }
+      }
+      progress?(kept.count - i, kept.count)
+    }
+  }
+}
+
+/// The forward (noising) process and the training loss of ε-prediction.
+public enum ForwardProcess {
+  /// `out = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε`, per sample.
+  public static func qSample(
+    x0: Tensor, noise: Tensor, t: [Int], schedule: NoiseSchedule, out: Tensor
+  ) {
+    let N = t.count, per = x0.count / N
+    out.reshape(x0.shape)
+    for n in 0..<N {
+      let a = Float(schedule.alphasCumprod[t[n]].squareRoot())
+      let b = Float((1 - schedule.alphasCumprod[t[n]]).squareRoot())
+      let o = n * per
+      for j in 0..<per { out.data[o + j] = a * x0.data[o + j] + b * noise.data[o + j] }
+    }
+  }
+}

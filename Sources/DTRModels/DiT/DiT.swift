@@ -1,0 +1,174 @@
+import DTREngine
+
+/// A Diffusion Transformer (Peebles & Xie, 2023) with adaLN-Zero blocks and Denoising Task Routing,
+/// for ε-prediction on small images, with explicit forward and backward passes.
+///
+/// Parameter names and layouts follow `facebookresearch/DiT` `models.py` with `learn_sigma=False`
+/// (docs/checkpoints.md has the mapping): the patch embedding's conv weight is stored `[D, C, p, p]`
+/// and applied as patchify + GEMM. Routing tables are buffers, not parameters.
+public final class DiT: @unchecked Sendable {
+  /// The architecture and routing settings (α and β change through ``setRouting(alpha:beta:)``).
+  public private(set) var config: DiTConfig
+  /// All parameters, named as in the reference DiT `state_dict`.
+  public let parameters = ParameterStore()
+  /// The routing table of each block (`[T, D]`).
+  public private(set) var masks: [RoutingMask]
+
+  let xEmbed: Linear, tMLP0: Linear, tMLP2: Linear, finalAdaLN: Linear, finalLinear: Linear
+  let posEmbed: Parameter, labelTable: Parameter
+  let blocks: [DiTBlock]
+  private let ws = DiTWorkspace()
+
+  // activations
+  private var capacity = 0
+  private var batch = 0
+  private var timesteps: [Int] = []
+  private var labels: [Int] = []
+  private var patches = Tensor([0]), tFreq = Tensor([0]), tH = Tensor([0]), tAct = Tensor([0])
+  private var cVec = Tensor([0]), cAct = Tensor([0]), maskRows = Tensor([0]), streams: [Tensor] = []
+  private var fMod = Tensor([0]), fIn = Tensor([0]), fMean = Tensor([0]), fRstd = Tensor([0]), fOut = Tensor([0])
+  private var dCond = Tensor([0]), dTmp = Tensor([0]), dFMod = Tensor([0]), dFOut = Tensor([0])
+
+  /// Builds a DiT with DiT's initialisation from `seed` (zeroed adaLN and output layers: the output is
+  /// exactly 0 and every block is the identity at init).
+  public init(_ config: DiTConfig, seed: UInt64) {
+    precondition(config.validationError == nil, config.validationError ?? "")
+    self.config = config
+    let D = config.hidden, pp = config.patch * config.patch * config.inChannels
+    let p = parameters
+    xEmbed = Linear(p, "x_embedder.proj", pp, D)
+    posEmbed = p.make("pos_embed", [1, config.tokens, D], trainable: false)
+    tMLP0 = Linear(p, "t_embedder.mlp.0", 256, D)
+    tMLP2 = Linear(p, "t_embedder.mlp.2", D, D)
+    labelTable = p.make("y_embedder.embedding_table.weight", [config.labelRows, D])
+    blocks = (0..<config.depth).map { DiTBlock(p, index: $0, hidden: D, heads: config.heads, mlpRatio: config.mlpRatio) }
+    finalAdaLN = Linear(p, "final_layer.adaLN_modulation.1", D, 2 * D)
+    finalLinear = Linear(p, "final_layer.linear", D, pp)
+    masks = RoutingMask.tables(kind: config.routing, blocks: config.depth, timesteps: config.timesteps,
+                               channels: D, alpha: config.alpha, beta: config.beta, seed: config.routingSeed)
+    // The conv weight's x_embedder.proj.weight is [D, C, p, p]; our Linear stores it [D, C·p·p], same bytes.
+    xEmbed.weight.value.reshape([D, config.inChannels, config.patch, config.patch])
+    xEmbed.weight.grad.reshape([D, config.inChannels, config.patch, config.patch])
+    initialize(seed: seed)
+  }
+
+  private func initialize(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    for b in blocks {
+      b.qkv.initXavier(&rng); b.proj.initXavier(&rng); b.fc1.initXavier(&rng); b.fc2.initXavier(&rng)
+    }
+    xEmbed.initXavier(&rng)
+    Initializer.normal(labelTable.value, std: 0.02, rng: &rng)
+    Initializer.normal(tMLP0.weight.value, std: 0.02, rng: &rng)
+    Initializer.normal(tMLP2.weight.value, std: 0.02, rng: &rng)
+    // adaLN-Zero: modulation and output layers start at zero (already zero-filled).
+    let grid = config.inputSize / config.patch
+    let pos = SinCos.positions2D(dim: config.hidden, gridSize: grid)
+    pos.withUnsafeBufferPointer { posEmbed.value.data.update(from: $0.baseAddress!, count: pos.count) }
+  }
+
+  /// Rebuilds the routing tables for new α and β (random tables keep their seed).
+  public func setRouting(alpha: Double, beta: Double) {
+    config.alpha = alpha
+    config.beta = beta
+    masks = RoutingMask.tables(kind: config.routing, blocks: config.depth, timesteps: config.timesteps,
+                               channels: config.hidden, alpha: alpha, beta: beta, seed: config.routingSeed)
+  }
+
+  /// Replaces the routing tables (restoring a checkpoint's random tables).
+  public func setMasks(_ newMasks: [RoutingMask]) {
+    precondition(newMasks.count == config.depth)
+    masks = newMasks
+  }
+
+  private func reserve(_ n: Int) {
+    let L = config.tokens, D = config.hidden, pp = config.patch * config.patch * config.inChannels
+    for b in blocks { b.reserve(batch: n, tokens: L) }
+    ws.reserve(batch: n, tokens: L, hidden: D, mlp: D * config.mlpRatio)
+    guard n > capacity else { return }
+    capacity = n
+    patches = Tensor([n * L, pp]); tFreq = Tensor([n, 256]); tH = Tensor([n, D]); tAct = Tensor([n, D])
+    cVec = Tensor([n, D]); cAct = Tensor([n, D]); maskRows = Tensor([config.depth, n, D])
+    streams = (0...config.depth).map { _ in Tensor([n * L, D]) }
+    fMod = Tensor([n, 2 * D]); fIn = Tensor([n * L, D]); fMean = Tensor([n * L]); fRstd = Tensor([n * L])
+    fOut = Tensor([n * L, pp]); dCond = Tensor([n, D]); dTmp = Tensor([n, D]); dFMod = Tensor([n, 2 * D])
+    dFOut = Tensor([n * L, pp])
+  }
+
+  /// Predicts ε for noisy images `x` (`[N, C, H, W]`) at integer timesteps `t` with labels `y`
+  /// (`config.nullClass` for "no class"); writes `[N, C, H, W]` into `out`. Keeps activations for
+  /// ``backward(_:)``.
+  public func forward(_ x: Tensor, t: [Int], y: [Int], out: Tensor) {
+    let N = t.count, L = config.tokens, D = config.hidden, C = config.inChannels, H = config.inputSize
+    let p = config.patch, pp = p * p * C
+    precondition(y.count == N && x.count == N * C * H * H, "forward: batch shapes disagree")
+    reserve(N)
+    batch = N
+    timesteps = t
+    labels = y
+    // patch embedding + positions
+    PatchOp.patchify(image: x.data, batch: N, channels: C, height: H, width: H, patch: p, tokens: patches.data)
+    let x0 = streams[0].data
+    xEmbed.forward(patches.data, rows: N * L, x0)
+    for n in 0..<N { Kernels.add(posEmbed.value.data, into: x0 + n * L * D, L * D) }
+    // conditioning c = MLP(freq(t)) + table[y]; cAct = SiLU(c)
+    SinCos.timesteps(t, dim: 256, into: tFreq.data)
+    tMLP0.forward(tFreq.data, rows: N, tH.data)
+    SiLUOp.forward(x: tH.data, count: N * D, out: tAct.data)
+    tMLP2.forward(tAct.data, rows: N, cVec.data)
+    EmbeddingOp.forward(table: labelTable.value.data, dim: D, indices: y, out: dTmp.data)
+    Kernels.add(dTmp.data, into: cVec.data, N * D)
+    SiLUOp.forward(x: cVec.data, count: N * D, out: cAct.data)
+    // blocks
+    for (i, b) in blocks.enumerated() {
+      let mrow = maskRow(i)
+      b.forward(x: streams[i].data, cond: cAct.data, mask: mrow, batch: N, tokens: L, out: streams[i + 1].data)
+    }
+    // final layer
+    finalAdaLN.forward(cAct.data, rows: N, fMod.data)
+    LayerNormModulateOp.forward(x: streams[config.depth].data, batch: N, tokens: L, dim: D, eps: DiTBlock.eps,
+                                shift: fMod.data, scale: fMod.data + D, paramStride: 2 * D,
+                                out: fIn.data, mean: fMean.data, rstd: fRstd.data)
+    finalLinear.forward(fIn.data, rows: N * L, fOut.data)
+    out.reshape([N, C, H, H])
+    PatchOp.unpatchify(tokens: fOut.data, batch: N, channels: C, height: H, width: H, patch: p, image: out.data)
+    _ = pp
+  }
+
+  /// The per-sample mask rows of block `i` for the current batch, or nil without routing.
+  private func maskRow(_ i: Int) -> UnsafePointer<Float>? {
+    guard config.routing != .none else { return nil }
+    let N = batch, D = config.hidden
+    let dst = maskRows.data + i * N * D
+    masks[i].gather(timesteps: timesteps, into: dst)
+    return UnsafePointer(dst)
+  }
+
+  /// Accumulates parameter gradients for dL/d(output) = `dOut` (`[N, C, H, W]`) of the last forward.
+  public func backward(_ dOut: Tensor) {
+    let N = batch, L = config.tokens, D = config.hidden, C = config.inChannels, H = config.inputSize, p = config.patch
+    PatchOp.unpatchifyBackward(dImage: dOut.data, batch: N, channels: C, height: H, width: H, patch: p,
+                               dTokens: dFOut.data)
+    var dX = ws.dX.data, dX2 = ws.dX2.data
+    finalLinear.backward(dFOut.data, x: fIn.data, rows: N * L, dx: dX2)
+    dFMod.data.update(repeating: 0, count: N * 2 * D)
+    LayerNormModulateOp.backward(dOut: dX2, x: streams[config.depth].data, batch: N, tokens: L, dim: D,
+                                 mean: fMean.data, rstd: fRstd.data, scale: fMod.data + D, paramStride: 2 * D,
+                                 dx: dX, dShift: dFMod.data, dScale: dFMod.data + D)
+    dCond.data.update(repeating: 0, count: N * D)
+    finalAdaLN.backward(dFMod.data, x: cAct.data, rows: N, dx: dCond.data, accumulate: true)
+    for i in stride(from: config.depth - 1, through: 0, by: -1) {
+      let mrow: UnsafePointer<Float>? = config.routing == .none ? nil : UnsafePointer(maskRows.data + i * N * D)
+      blocks[i].backward(dOut: dX, x: streams[i].data, cond: cAct.data, mask: mrow, batch: N, tokens: L,
+                         dx: dX2, dCond: dCond.data, ws: ws)
+      swap(&dX, &dX2)
+    }
+    xEmbed.backward(dX, x: patches.data, rows: N * L, dx: nil)
+    // conditioning
+    SiLUOp.backward(dOut: dCond.data, x: cVec.data, count: N * D, dx: dTmp.data)
+    EmbeddingOp.backward(dOut: dTmp.data, dim: D, indices: labels, dTable: labelTable.grad.data)
+    tMLP2.backward(dTmp.data, x: tAct.data, rows: N, dx: dCond.data)
+    SiLUOp.backward(dOut: dCond.data, x: tH.data, count: N * D, dx: dTmp.data)
+    tMLP0.backward(dTmp.data, x: tFreq.data, rows: N, dx: nil)
+  }
+}

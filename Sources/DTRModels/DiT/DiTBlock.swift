@@ -1,0 +1,133 @@
+import DTREngine
+
+/// One adaLN-Zero DiT block with Denoising Task Routing (dtr-spec.md §3):
+///
+///     h0  = x ⊙ m
+///     h1  = h0 + gate1 · Attn(LN(h0)·(1+scale1) + shift1)
+///     h2  = h1 + gate2 · MLP(LN(h1)·(1+scale2) + shift2)
+///     out = h2 + x ⊙ (1 − m)
+///
+/// where m is each sample's mask row for its own timestep. Without routing, h0 = x and out = h2.
+/// The block keeps every activation that backward needs in buffers sized for the largest batch seen.
+final class DiTBlock {
+  let D: Int, heads: Int, mlp: Int
+  let adaLN: Linear, qkv: Linear, proj: Linear, fc1: Linear, fc2: Linear
+  static let eps: Float = 1e-6
+
+  // activations (rows = batch·tokens)
+  private(set) var rowsCapacity = 0
+  var h0 = Tensor([0]), aIn = Tensor([0]), qkvOut = Tensor([0]), att = Tensor([0]), ao = Tensor([0])
+  var h1 = Tensor([0]), mIn = Tensor([0]), f1 = Tensor([0]), f1Act = Tensor([0]), mo = Tensor([0])
+  var mean1 = Tensor([0]), rstd1 = Tensor([0]), mean2 = Tensor([0]), rstd2 = Tensor([0])
+  var probs = Tensor([0]), mod = Tensor([0])
+
+  init(_ store: ParameterStore, index i: Int, hidden: Int, heads: Int, mlpRatio: Int) {
+    D = hidden
+    self.heads = heads
+    mlp = hidden * mlpRatio
+    qkv = Linear(store, "blocks.\(i).attn.qkv", D, 3 * D)
+    proj = Linear(store, "blocks.\(i).attn.proj", D, D)
+    fc1 = Linear(store, "blocks.\(i).mlp.fc1", D, mlp)
+    fc2 = Linear(store, "blocks.\(i).mlp.fc2", mlp, D)
+    adaLN = Linear(store, "blocks.\(i).adaLN_modulation.1", D, 6 * D)
+  }
+
+  /// Allocates activation buffers for `batch` samples of `tokens` tokens (only grows).
+  func reserve(batch: Int, tokens: Int) {
+    let rows = batch * tokens
+    guard rows > rowsCapacity else { return }
+    rowsCapacity = rows
+    h0 = Tensor([rows, D]); aIn = Tensor([rows, D]); att = Tensor([rows, D]); ao = Tensor([rows, D])
+    h1 = Tensor([rows, D]); mIn = Tensor([rows, D]); mo = Tensor([rows, D])
+    qkvOut = Tensor([rows, 3 * D]); f1 = Tensor([rows, mlp]); f1Act = Tensor([rows, mlp])
+    mean1 = Tensor([rows]); rstd1 = Tensor([rows]); mean2 = Tensor([rows]); rstd2 = Tensor([rows])
+    probs = Tensor([batch * heads * tokens * tokens]); mod = Tensor([batch, 6 * D])
+  }
+
+  /// Forward from `x` into `out` (both `[batch·tokens, D]`); `mask` is `[batch, D]` or nil (no routing);
+  /// `cond` is SiLU(c), `[batch, D]`.
+  func forward(x: UnsafePointer<Float>, cond: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
+               batch N: Int, tokens L: Int, out: UnsafeMutablePointer<Float>) {
+    let rows = N * L, m = mod.data, S = 6 * D
+    adaLN.forward(cond, rows: N, m)
+    if let mask {
+      ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, out: h0.data)
+    } else {
+      h0.data.update(from: x, count: rows * D)
+    }
+    // attention branch
+    LayerNormModulateOp.forward(x: h0.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
+                                paramStride: S, out: aIn.data, mean: mean1.data, rstd: rstd1.data)
+    qkv.forward(aIn.data, rows: rows, qkvOut.data)
+    AttentionOp.forward(qkv: qkvOut.data, batch: N, tokens: L, dim: D, heads: heads, probs: probs.data, out: att.data)
+    proj.forward(att.data, rows: rows, ao.data)
+    h1.data.update(from: h0.data, count: rows * D)
+    GatedResidualOp.forward(h: h1.data, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D)
+    // MLP branch
+    LayerNormModulateOp.forward(x: h1.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
+                                scale: m + 4 * D, paramStride: S, out: mIn.data, mean: mean2.data, rstd: rstd2.data)
+    fc1.forward(mIn.data, rows: rows, f1.data, withBias: false)
+    GELUOp.forward(x: f1.data, rows: rows, cols: mlp, bias: fc1.bias!.value.data, out: f1Act.data)
+    fc2.forward(f1Act.data, rows: rows, mo.data)
+    out.update(from: h1.data, count: rows * D)
+    GatedResidualOp.forward(h: out, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D)
+    if let mask {
+      ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, complement: true, accumulate: true, out: out)
+    }
+  }
+
+  /// Backward: `dOut` is dL/d(out); writes dL/dx into `dx`, adds dL/d(cond) into `dCond`, and
+  /// accumulates parameter gradients. `ws` supplies scratch buffers.
+  func backward(dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, cond: UnsafePointer<Float>,
+                mask: UnsafePointer<Float>?, batch N: Int, tokens L: Int,
+                dx: UnsafeMutablePointer<Float>, dCond: UnsafeMutablePointer<Float>, ws: DiTWorkspace) {
+    let rows = N * L, m = mod.data, S = 6 * D
+    let dMod = ws.dMod.data, dH = ws.dH.data, dT = ws.dT.data, dBig = ws.dBig.data, dQKV = ws.dQKV.data
+    dMod.update(repeating: 0, count: N * S)
+    // out = h2 + x⊙(1−m): dh2 = dOut
+    dH.update(from: dOut, count: rows * D)
+    // h2 = h1 + gate2·mo
+    GatedResidualOp.backward(dOut: dH, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D,
+                             dy: dT, dGate: dMod + 5 * D)
+    fc2.backward(dT, x: f1Act.data, rows: rows, dx: dBig)
+    GELUOp.backward(dOut: dBig, x: f1.data, count: rows * mlp, dx: dBig)
+    fc1.backward(dBig, x: mIn.data, rows: rows, dx: dT)
+    LayerNormModulateOp.backward(dOut: dT, x: h1.data, batch: N, tokens: L, dim: D, mean: mean2.data, rstd: rstd2.data,
+                                 scale: m + 4 * D, paramStride: S, dx: dH, accumulate: true,
+                                 dShift: dMod + 3 * D, dScale: dMod + 4 * D)
+    // h1 = h0 + gate1·ao ; dH now holds dL/dh1
+    GatedResidualOp.backward(dOut: dH, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D,
+                             dy: dT, dGate: dMod + 2 * D)
+    proj.backward(dT, x: att.data, rows: rows, dx: dBig)
+    AttentionOp.backward(dOut: dBig, qkv: qkvOut.data, probs: probs.data, batch: N, tokens: L, dim: D, heads: heads,
+                         dqkv: dQKV, scratch: ws.attnScratch.data)
+    qkv.backward(dQKV, x: aIn.data, rows: rows, dx: dT)
+    LayerNormModulateOp.backward(dOut: dT, x: h0.data, batch: N, tokens: L, dim: D, mean: mean1.data, rstd: rstd1.data,
+                                 scale: m + D, paramStride: S, dx: dH, accumulate: true,
+                                 dShift: dMod, dScale: dMod + D)
+    // dH = dL/dh0; h0 = x⊙m and the bypass x⊙(1−m)
+    if let mask {
+      ChannelMaskOp.backward(dOut: dH, mask: mask, batch: N, tokens: L, dim: D, dx: dx)
+      ChannelMaskOp.backward(dOut: dOut, mask: mask, batch: N, tokens: L, dim: D, complement: true, accumulate: true, dx: dx)
+    } else {
+      dx.update(from: dH, count: rows * D)
+    }
+    adaLN.backward(dMod, x: cond, rows: N, dx: dCond, accumulate: true)
+  }
+}
+
+/// Scratch gradient buffers shared by all blocks of a DiT during backward.
+final class DiTWorkspace {
+  var dMod = Tensor([0]), dH = Tensor([0]), dT = Tensor([0]), dBig = Tensor([0]), dQKV = Tensor([0])
+  var attnScratch = Tensor([0]), dX = Tensor([0]), dX2 = Tensor([0])
+  private var rowsCapacity = 0
+
+  func reserve(batch: Int, tokens: Int, hidden D: Int, mlp: Int) {
+    let rows = batch * tokens
+    guard rows > rowsCapacity else { return }
+    rowsCapacity = rows
+    dMod = Tensor([batch, 6 * D]); dH = Tensor([rows, D]); dT = Tensor([rows, D]); dBig = Tensor([rows, max(mlp, D)])
+    dQKV = Tensor([rows, 3 * D]); attnScratch = Tensor([AttentionOp.scratchCount(tokens: tokens)])
+    dX = Tensor([rows, D]); dX2 = Tensor([rows, D])
+  }
+}

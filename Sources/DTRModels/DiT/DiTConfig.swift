@@ -1,0 +1,77 @@
+/// The shape of a DiT and its routing: everything needed to build one and to name it in a checkpoint.
+public struct DiTConfig: Sendable, Equatable, Codable {
+  /// Input images are `inChannels × inputSize × inputSize`.
+  public var inputSize = 28
+  /// Image channels (1 for Fashion-MNIST).
+  public var inChannels = 1
+  /// Patch side p; tokens = (inputSize/p)².
+  public var patch = 4
+  /// Hidden width D (= routed channels C).
+  public var hidden = 128
+  /// Number of DiT blocks.
+  public var depth = 6
+  /// Attention heads (D must be divisible by it).
+  public var heads = 4
+  /// MLP width as a multiple of D.
+  public var mlpRatio = 4
+  /// Number of classes; 0 means unconditional (a single label 0 and no null class, as DTR's code).
+  public var numClasses = 10
+  /// Probability of replacing a label by the null class during training (classifier-free guidance).
+  public var classDropout = 0.1
+  /// Diffusion timesteps T (rows of the routing tables).
+  public var timesteps = 1000
+  /// Channel routing.
+  public var routing = RoutingKind.dtr
+  /// DTR shift ratio α.
+  public var alpha = 4.0
+  /// DTR window width β.
+  public var beta = 0.8
+  /// Seed of random routing tables.
+  public var routingSeed: UInt64 = 0
+
+  /// A configuration with the defaults above (the `small` preset).
+  public init() {}
+
+  /// Named presets: `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2).
+  public static func preset(_ name: String) -> DiTConfig? {
+    var c = DiTConfig()
+    switch name {
+    case "tiny": (c.hidden, c.depth, c.heads, c.patch) = (64, 2, 2, 4)
+    case "small": break
+    case "base": (c.hidden, c.depth, c.heads, c.patch) = (256, 8, 8, 2)
+    default: return nil
+    }
+    return c
+  }
+
+  /// The preset names, in size order.
+  public static let presetNames = ["tiny", "small", "base"]
+
+  /// Tokens per image.
+  public var tokens: Int { (inputSize / patch) * (inputSize / patch) }
+  /// Whether labels condition the model.
+  public var conditional: Bool { numClasses > 0 }
+  /// Rows of the label table: classes plus the null class when dropout is used.
+  public var labelRows: Int { conditional ? numClasses + (classDropout > 0 ? 1 : 0) : 1 }
+  /// The label meaning "no class" for classifier-free guidance.
+  public var nullClass: Int { conditional ? numClasses : 0 }
+
+  /// Why this configuration cannot be built, or nil.
+  public var validationError: String? {
+    if inputSize % patch != 0 { return "patch \(patch) must divide the image size \(inputSize)" }
+    if hidden % heads != 0 { return "hidden \(hidden) must be divisible by heads \(heads)" }
+    if hidden % 4 != 0 { return "hidden \(hidden) must be divisible by 4 (2-D sin-cos positions)" }
+    if depth < 1 { return "depth must be ≥ 1" }
+    if !(alpha > 0) || !alpha.isFinite { return "alpha must be > 0 (got \(alpha))" }
+    if !(beta > 0 && beta <= 1) { return "beta must be in (0, 1] (got \(beta))" }
+    if Int(Double(hidden) * beta) < 1 { return "beta \(beta) leaves no active channel of \(hidden)" }
+    return nil
+  }
+
+  /// Forward FLOPs per image (multiply-adds × 2) of the GEMMs and attention products.
+  public var forwardFLOPsPerImage: Double {
+    let L = Double(tokens), D = Double(hidden), pp = Double(patch * patch * inChannels)
+    let block = 2 * L * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * L * L * D + 2 * D * 6 * D
+    return Double(depth) * block + 2 * L * pp * D * 2 + 2 * D * 2 * D + 2 * (256 * D + D * D)
+  }
+}
