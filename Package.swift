@@ -55,6 +55,7 @@ let package = Package(
       swiftSettings: fast),
 
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine"], swiftSettings: fast),
+    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
   ]
 )
