@@ -1,0 +1,106 @@
+import DTREngine
+import DTRFormats
+import DTRModels
+import Foundation
+
+/// Everything a run needs to continue bit-exactly, in one safetensors file.
+///
+/// Tensors: `model.<name>` and `ema.<name>` (the DiT `state_dict` names), `opt.m.<name>` / `opt.v.<name>`
+/// (AdamW moments), `routing.blocks.<i>` (`[T, C]` masks as F32), and `state` (I64: step, epoch,
+/// step-in-epoch, optimizer step, trainer RNG state, data-loader state…). Metadata: `format`
+/// (`dtr-checkpoint-v1`), `config` (the TrainConfig JSON), `lr`, `alpha`, `beta`.
+public enum Checkpoint {
+  /// Format tag stored in the metadata.
+  public static let format = "dtr-checkpoint-v1"
+
+  /// Counters and generator states saved with the weights.
+  public struct State: Equatable, Sendable {
+    /// Optimizer steps taken.
+    public var step = 0
+    /// Completed epochs.
+    public var epoch = 0
+    /// Steps taken within the current epoch.
+    public var stepInEpoch = 0
+    /// Trainer RNG (timesteps, noise, label dropout).
+    public var rng: UInt64 = 0
+    /// Data loader state words.
+    public var data: [UInt64] = []
+    /// Best (lowest) epoch mean loss so far.
+    public var bestLoss = Double.infinity
+
+    /// Empty state.
+    public init() {}
+  }
+
+  /// Writes a checkpoint atomically.
+  public static func save(
+    to path: String, config: TrainConfig, model: DiT, ema: DiT, optimizer: AdamW, state: State, lr: Double
+  ) throws {
+    var f = SafeTensorsFile(metadata: [
+      "format": format, "config": config.json, "lr": "\(lr)",
+      "alpha": "\(model.config.alpha)", "beta": "\(model.config.beta)", "best_loss": "\(state.bestLoss)",
+    ])
+    for p in model.parameters.all { f.add("model.\(p.name)", p.value) }
+    for p in ema.parameters.all { f.add("ema.\(p.name)", p.value) }
+    for (i, name) in optimizer.parameterNames.enumerated() {
+      f.add("opt.m.\(name)", optimizer.m[i])
+      f.add("opt.v.\(name)", optimizer.v[i])
+    }
+    for (i, m) in model.masks.enumerated() {
+      f.add("routing.blocks.\(i)", m.values, shape: [m.timesteps, m.channels])
+    }
+    let words: [UInt64] = [UInt64(state.step), UInt64(state.epoch), UInt64(state.stepInEpoch),
+                           UInt64(optimizer.step), state.rng] + state.data
+    f.add("state", words.map { Int64(bitPattern: $0) }, shape: [words.count])
+    try f.write(to: path)
+  }
+
+  /// Reads the configuration stored in a checkpoint.
+  public static func config(at path: String) throws -> (TrainConfig, SafeTensorsFile) {
+    let f: SafeTensorsFile
+    do { f = try SafeTensorsFile.read(from: path) } catch {
+      throw TrainingError("cannot read checkpoint \(path): \(error); pass a file written by dtr train")
+    }
+    guard f.metadata["format"] == format, let json = f.metadata["config"],
+      let cfg = try? JSONDecoder().decode(TrainConfig.self, from: Data(json.utf8))
+    else { throw TrainingError("\(path) is not a DTR Workbench checkpoint (no \(format) metadata)") }
+    return (cfg, f)
+  }
+
+  /// Loads weights (`model.` or `ema.` prefix) and routing tables into `model`.
+  public static func loadWeights(_ f: SafeTensorsFile, prefix: String, into model: DiT, path: String) throws {
+    do {
+      for p in model.parameters.all { try f.copy("\(prefix)\(p.name)", into: p.value) }
+      let c = model.config
+      let masks = try (0..<c.depth).map { i -> RoutingMask in
+        let v = try f.values("routing.blocks.\(i)", as: Float.self)
+        guard v.count == c.timesteps * c.hidden else { throw TrainingError("routing table \(i) has wrong size") }
+        return RoutingMask(timesteps: c.timesteps, channels: c.hidden, values: v)
+      }
+      model.setMasks(masks)
+    } catch let e as TrainingError { throw e } catch {
+      throw TrainingError("checkpoint \(path) is corrupt or incomplete: \(error)")
+    }
+  }
+
+  /// Restores optimizer moments and the state words.
+  public static func loadTrainingState(_ f: SafeTensorsFile, optimizer: AdamW, path: String) throws -> State {
+    do {
+      for (i, name) in optimizer.parameterNames.enumerated() {
+        try f.copy("opt.m.\(name)", into: optimizer.m[i])
+        try f.copy("opt.v.\(name)", into: optimizer.v[i])
+      }
+      let w = try f.values("state", as: Int64.self).map { UInt64(bitPattern: $0) }
+      guard w.count >= 5 else { throw TrainingError("state vector too short") }
+      var s = State()
+      (s.step, s.epoch, s.stepInEpoch) = (Int(w[0]), Int(w[1]), Int(w[2]))
+      optimizer.step = Int(w[3])
+      s.rng = w[4]
+      s.data = Array(w.dropFirst(5))
+      s.bestLoss = Double(f.metadata["best_loss"] ?? "") ?? .infinity
+      return s
+    } catch let e as TrainingError { throw e } catch {
+      throw TrainingError("checkpoint \(path) is corrupt or incomplete: \(error)")
+    }
+  }
+}

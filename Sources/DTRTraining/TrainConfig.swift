@@ -1,0 +1,93 @@
+import DTRDiffusion
+import DTRModels
+import Foundation
+
+/// Everything that defines a training run; saved as `config.json` and in every checkpoint, and logged
+/// in the `run_start` event.
+public struct TrainConfig: Sendable, Codable, Equatable {
+  /// Preset the model came from (informational).
+  public var preset = "small"
+  /// The network.
+  public var model = DiTConfig()
+  /// Peak AdamW learning rate.
+  public var lr = 1e-4
+  /// AdamW decoupled weight decay.
+  public var weightDecay = 0.0
+  /// `constant` or `cosine` (decays to 10% of the peak over the run).
+  public var lrSchedule = "constant"
+  /// Linear warm-up steps.
+  public var warmupSteps = 0
+  /// Global-norm gradient clipping (0 = off).
+  public var gradClip = 0.0
+  /// EMA decay of the sampling weights.
+  public var emaDecay = 0.9999
+  /// EMA warm-up: decay_n = min(decay, (1+n)/(10+n)) so EMA weights are usable early.
+  public var emaWarmup = true
+  /// Images per step.
+  public var batch = 128
+  /// Total optimizer steps (0 = derived from epochs).
+  public var steps = 0
+  /// Total epochs (used when steps = 0).
+  public var epochs = 10
+  /// β schedule.
+  public var schedule = NoiseSchedule.Kind.linear
+  /// Loss weighting (`uniform`, `min-snr:γ`, `p2:γ,k`).
+  public var lossWeighting = "uniform"
+  /// Random horizontal flips of training images.
+  public var hflip = false
+  /// Seed of everything (init, data order, timesteps, noise, label dropout).
+  public var seed: UInt64 = 0
+  /// Fashion-MNIST directory.
+  public var dataDir = "/usr/share/datasets/fashion-mnist"
+  /// Checkpoint every this many epochs (and at the end).
+  public var checkpointEveryEpochs = 1
+  /// Checkpoints to keep (plus `best.safetensors`).
+  public var keepCheckpoints = 3
+  /// Sample grid every this many epochs (0 = off).
+  public var sampleEveryEpochs = 1
+  /// Sampler for the grids.
+  public var sampler = "ddim:50"
+  /// Guidance scale for the grids.
+  public var cfgScale = 1.5
+  /// Timestep buckets for the per-timestep loss.
+  public var lossBuckets = 10
+  /// Emit a `step` event every this many steps.
+  public var logEvery = 1
+
+  /// The defaults (the `small` preset).
+  public init() {}
+
+  /// Why this configuration cannot run, or nil.
+  public var validationError: String? {
+    if let e = model.validationError { return e }
+    if !(lr > 0) || !lr.isFinite { return "lr must be > 0 (got \(lr))" }
+    if batch < 1 { return "batch must be ≥ 1" }
+    if !(emaDecay >= 0 && emaDecay < 1) { return "ema must be in [0, 1) (got \(emaDecay))" }
+    if LossWeighting(parsing: lossWeighting) == nil {
+      return "unknown loss weighting '\(lossWeighting)'; use uniform, min-snr:GAMMA or p2:GAMMA,K"
+    }
+    if Sampler(parsing: sampler) == nil { return "unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N" }
+    if !["constant", "cosine"].contains(lrSchedule) { return "lr schedule must be constant or cosine" }
+    return nil
+  }
+
+  /// The configuration as a JSON value (for events and checkpoint metadata).
+  public var json: String {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys]
+    return String(decoding: try! enc.encode(self), as: UTF8.self)
+  }
+
+  /// Flat summary for the `run_start` event (keys the workbench reads).
+  public var summary: [String: JSONValue] {
+    [
+      "preset": .string(preset), "hidden": .number(Double(model.hidden)), "depth": .number(Double(model.depth)),
+      "heads": .number(Double(model.heads)), "patch": .number(Double(model.patch)),
+      "timesteps": .number(Double(model.timesteps)), "routing": .string(model.routing.rawValue),
+      "alpha": .number(model.alpha), "beta": .number(model.beta), "seed": .number(Double(seed)),
+      "lr": .number(lr), "batch": .number(Double(batch)), "classes": .number(Double(model.numClasses)),
+      "loss_weighting": .string(lossWeighting), "schedule": .string(schedule.rawValue),
+      "ema": .number(emaDecay), "sampler": .string(sampler), "cfg": .number(cfgScale),
+    ]
+  }
+}

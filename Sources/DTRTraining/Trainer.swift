@@ -1,0 +1,371 @@
+import DTRDiffusion
+import DTREngine
+import DTRFormats
+import DTRModels
+import Foundation
+
+/// The training loop: DDPM ε-prediction on a DiT with routing, AdamW, EMA, checkpoints, sample grids,
+/// events, and steering commands applied at safe points.
+///
+/// ``run()`` blocks its thread until the run ends; other threads talk to it only through
+/// ``send(_:)`` (commands, never blocking) and the event log.
+public final class Trainer: TrainingSession, @unchecked Sendable {
+  /// The run's configuration (α, β and lr reflect applied changes).
+  public private(set) var config: TrainConfig
+  /// The network being trained.
+  public let model: DiT
+  /// Exponential moving average of the weights, used for sampling.
+  public let ema: DiT
+  /// The optimizer.
+  public let optimizer: AdamW
+  /// Counters and generator states.
+  public private(set) var state = Checkpoint.State()
+  /// The event stream.
+  public let log: EventLog
+  /// `runs/NAME`.
+  public let runDirectory: String
+  /// Live sessions accept commands.
+  public let isReadOnly = false
+
+  let schedule: NoiseSchedule
+  let weighting: LossWeighting
+  /// The training batches.
+  public let data: BatchSource
+  private var rng: SplitMix64
+  private let lock = NSLock()
+  private var commands: [TrainerCommand] = []
+  private var staged: [Hyperparameter: Double] = [:]
+  private var pauseAtEpochEnd = false
+  private var paused = false
+  private var stopRequested = false
+  private var consecutiveBadSteps = 0
+  private var epochLossSum = 0.0
+  private var epochLossCount = 0
+  private var epochStart = Date()
+  private var peakLR: Double
+
+  // step buffers
+  private let images: Tensor, noise: Tensor, noisy: Tensor, pred: Tensor, dPred: Tensor
+  private let perSample: Tensor, weights: Tensor
+  private var labels: [Int]
+
+  /// Total optimizer steps of the run.
+  public var totalSteps: Int { config.steps > 0 ? config.steps : config.epochs * data.batchesPerEpoch }
+
+  /// A new run in `runDirectory`, or a resumed one when `resumeFrom` names a checkpoint.
+  public init(config: TrainConfig, runDirectory: String, data: BatchSource, resumeFrom: String? = nil) throws {
+    if let e = config.validationError { throw TrainingError(e) }
+    self.config = config
+    self.runDirectory = runDirectory
+    self.data = data
+    schedule = NoiseSchedule(config.schedule, T: config.model.timesteps)
+    weighting = LossWeighting(parsing: config.lossWeighting)!
+    model = DiT(config.model, seed: config.seed)
+    ema = DiT(config.model, seed: config.seed)
+    optimizer = AdamW(model.parameters, lr: Float(config.lr), weightDecay: Float(config.weightDecay))
+    peakLR = config.lr
+    rng = SplitMix64(seed: config.seed &+ 0x5EED)
+    let B = config.batch
+    images = Tensor([B, 1, 28, 28]); noise = Tensor([B, 1, 28, 28]); noisy = Tensor([B, 1, 28, 28])
+    pred = Tensor([B, 1, 28, 28]); dPred = Tensor([B, 1, 28, 28]); perSample = Tensor([B]); weights = Tensor([B])
+    labels = Array(repeating: 0, count: B)
+    try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+    log = try EventLog(path: runDirectory + "/events.jsonl")
+    if let path = resumeFrom {
+      let (_, f) = try Checkpoint.config(at: path)
+      try Checkpoint.loadWeights(f, prefix: "model.", into: model, path: path)
+      try Checkpoint.loadWeights(f, prefix: "ema.", into: ema, path: path)
+      state = try Checkpoint.loadTrainingState(f, optimizer: optimizer, path: path)
+      rng = SplitMix64(seed: 0)
+      rng.state = state.rng
+      try data.restore(state.data)
+      if let lr = Double(f.metadata["lr"] ?? "") { self.config.lr = lr }
+      self.config.model = model.config
+    } else {
+      ema.parameters.copyValues(from: model.parameters)
+      ema.setMasks(model.masks)
+      try AtomicFile.write(Data(config.json.utf8), to: runDirectory + "/config.json")
+    }
+  }
+
+  // MARK: TrainingSession
+
+  /// Queues a command for the training thread.
+  public func send(_ command: TrainerCommand) {
+    lock.lock()
+    commands.append(command)
+    lock.unlock()
+  }
+
+  /// Events since the last drain.
+  public func drainEvents() -> [TrainingEvent] { log.drain() }
+
+  // MARK: loop
+
+  /// Trains until the configured length is reached or a stop command arrives; returns the end reason.
+  @discardableResult
+  public func run() -> String {
+    log.emit(TrainingEvent(.runStart, step: state.step, [
+      "config": .object(config.summary), "resumed": .bool(state.step > 0), "epoch": .number(Double(state.epoch)),
+      "total_steps": .number(Double(totalSteps)), "steps_per_epoch": .number(Double(data.batchesPerEpoch)),
+      "params": .number(Double(model.parameters.trainableCount)), "run_dir": .string(runDirectory),
+    ]))
+    epochStart = Date()
+    var reason = "finished"
+    while state.step < totalSteps {
+      handleCommands()
+      if stopRequested { reason = "stopped"; break }
+      if paused {
+        Thread.sleep(forTimeInterval: 0.02)
+        continue
+      }
+      trainStep()
+      if state.stepInEpoch >= data.batchesPerEpoch { endEpoch() }
+    }
+    if state.stepInEpoch > 0 || reason == "stopped" || state.step >= totalSteps {
+      saveCheckpoint(reason: reason == "stopped" ? "stop" : "final")
+    }
+    log.emit(TrainingEvent(.runEnd, step: state.step, ["reason": .string(reason), "epoch": .number(Double(state.epoch))]))
+    return reason
+  }
+
+  private func handleCommands() {
+    lock.lock()
+    let cmds = commands
+    commands.removeAll()
+    lock.unlock()
+    for c in cmds {
+      switch c {
+      case .pauseAtEpochEnd:
+        if pauseAtEpochEnd && !paused { pause(at: "step") } else if !paused { pauseAtEpochEnd = true }
+      case .pauseNow: if !paused { pause(at: "step") }
+      case .resume:
+        pauseAtEpochEnd = false
+        if paused {
+          paused = false
+          log.emit(TrainingEvent(.resume, step: state.step))
+        }
+      case .stage(let h, let v):
+        if let err = h.validationError(v) {
+          log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"), "message": .string(err)]))
+        } else if paused {
+          apply(h, v, source: "workbench")
+        } else {
+          staged[h] = v
+          log.emit(TrainingEvent(.hparamStaged, step: state.step, [
+            "name": .string(h.rawValue), "new": .number(v), "epoch": .number(Double(state.epoch + 1)),
+          ]))
+        }
+      case .unstage(let h): staged[h] = nil
+      case .saveCheckpoint: saveCheckpoint(reason: "manual")
+      case .stop: stopRequested = true
+      }
+    }
+  }
+
+  private func pause(at: String) {
+    paused = true
+    pauseAtEpochEnd = false
+    log.emit(TrainingEvent(.pause, step: state.step, ["at": .string(at)]))
+  }
+
+  /// Applies a validated hyperparameter change now and logs it.
+  private func apply(_ h: Hyperparameter, _ v: Double, source: String) {
+    let old: Double
+    switch h {
+    case .alpha:
+      old = model.config.alpha
+      model.setRouting(alpha: v, beta: model.config.beta)
+    case .beta:
+      old = model.config.beta
+      guard Int(Double(model.config.hidden) * v) >= 1 else {
+        log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
+          "message": .string("beta \(v) leaves no active channel; unchanged")]))
+        return
+      }
+      model.setRouting(alpha: model.config.alpha, beta: v)
+    case .lr:
+      old = peakLR
+      peakLR = v
+    }
+    ema.setMasks(model.masks)
+    config.model = model.config
+    config.lr = peakLR
+    log.emit(TrainingEvent(.hparamChange, step: state.step, [
+      "name": .string(h.rawValue), "old": .number(old), "new": .number(v), "source": .string(source),
+      "epoch": .number(Double(state.epoch)),
+    ]))
+  }
+
+  /// The learning rate at the current step (warm-up, then constant or cosine to 10%).
+  private func currentLR() -> Double {
+    let s = Double(state.step)
+    if config.warmupSteps > 0 && state.step < config.warmupSteps {
+      return peakLR * (s + 1) / Double(config.warmupSteps)
+    }
+    guard config.lrSchedule == "cosine" else { return peakLR }
+    let total = Double(max(1, totalSteps - config.warmupSteps))
+    let p = min(1, (s - Double(config.warmupSteps)) / total)
+    return peakLR * (0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * p)))
+  }
+
+  /// One optimizer step on the next batch.
+  private func trainStep() {
+    let t0 = Date()
+    let B = config.batch, T = config.model.timesteps
+    data.nextBatch(images: images, labels: &labels)
+    var ts = [Int](repeating: 0, count: B)
+    for i in 0..<B {
+      ts[i] = rng.nextInt(T)
+      weights.data[i] = Float(weighting.weight(ts[i], schedule))
+      if !config.model.conditional {
+        labels[i] = 0
+      } else if config.model.classDropout > 0 && rng.nextDouble() < config.model.classDropout {
+        labels[i] = config.model.nullClass
+      }
+    }
+    rng.fillNormal(noise.data, count: noise.count)
+    ForwardProcess.qSample(x0: images, noise: noise, t: ts, schedule: schedule, out: noisy)
+    model.forward(noisy, t: ts, y: labels, out: pred)
+    let per = pred.count / B
+    let loss = MSELossOp.forward(pred: pred.data, target: noise.data, batch: B, perSampleCount: per,
+                                 weights: weights.data, perSample: perSample.data)
+    model.parameters.zeroGrad()
+    let lr = currentLR()
+    guard loss.isFinite else {
+      consecutiveBadSteps += 1
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
+        "message": .string("non-finite loss (\(loss)); update skipped (\(consecutiveBadSteps) in a row)")]))
+      if consecutiveBadSteps >= 3 && !paused { pause(at: "step") }
+      advance()
+      return
+    }
+    MSELossOp.backward(pred: pred.data, target: noise.data, batch: B, perSampleCount: per, weights: weights.data,
+                       dPred: dPred.data)
+    model.backward(dPred)
+    let gnorm = config.gradClip > 0 ? model.parameters.clipGradNorm(Float(config.gradClip)) : model.parameters.gradNorm()
+    guard gnorm.isFinite else {
+      consecutiveBadSteps += 1
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
+        "message": .string("non-finite gradient; update skipped (\(consecutiveBadSteps) in a row)")]))
+      if consecutiveBadSteps >= 3 && !paused { pause(at: "step") }
+      advance()
+      return
+    }
+    consecutiveBadSteps = 0
+    optimizer.lr = Float(lr)
+    optimizer.update()
+    updateEMA()
+    advance()
+    epochLossSum += Double(loss)
+    epochLossCount += 1
+    let dt = Date().timeIntervalSince(t0)
+    if state.step % max(1, config.logEvery) == 0 {
+      log.emit(TrainingEvent(.step, step: state.step, [
+        "epoch": .number(Double(state.epoch)), "loss": .number(Double(loss)), "lr": .number(lr),
+        "grad_norm": .number(Double(gnorm)), "img_per_s": .number(Double(B) / dt),
+        "bucket_loss": .array(bucketLosses(ts)),
+      ]))
+    }
+  }
+
+  private func advance() {
+    state.step += 1
+    state.stepInEpoch += 1
+  }
+
+  /// Mean unweighted loss per timestep bucket in the last batch (`null` for empty buckets).
+  private func bucketLosses(_ ts: [Int]) -> [JSONValue] {
+    let K = config.lossBuckets, T = config.model.timesteps
+    var sum = [Double](repeating: 0, count: K), cnt = [Int](repeating: 0, count: K)
+    for (i, t) in ts.enumerated() {
+      let k = min(K - 1, t * K / T)
+      sum[k] += Double(perSample.data[i])
+      cnt[k] += 1
+    }
+    return (0..<K).map { cnt[$0] > 0 ? .number(sum[$0] / Double(cnt[$0])) : .null }
+  }
+
+  private func updateEMA() {
+    var d = config.emaDecay
+    if config.emaWarmup { d = min(d, Double(1 + state.step) / Double(10 + state.step)) }
+    let decay = Float(d)
+    for (p, e) in zip(model.parameters.all, ema.parameters.all) where p.trainable {
+      let w = p.value.data, ev = e.value.data
+      Parallel.forRange(p.value.count, minChunk: 1 << 15) { s, end in
+        for i in s..<end { ev[i] = decay * ev[i] + (1 - decay) * w[i] }
+      }
+    }
+  }
+
+  private func endEpoch() {
+    state.epoch += 1
+    state.stepInEpoch = 0
+    let mean = epochLossCount > 0 ? epochLossSum / Double(epochLossCount) : .nan
+    log.emit(TrainingEvent(.epochEnd, step: state.step, [
+      "epoch": .number(Double(state.epoch)), "mean_loss": .number(mean),
+      "seconds": .number(Date().timeIntervalSince(epochStart)),
+    ]))
+    epochLossSum = 0
+    epochLossCount = 0
+    epochStart = Date()
+    let isBest = mean < state.bestLoss
+    if isBest { state.bestLoss = mean }
+    for (h, v) in staged.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { apply(h, v, source: "workbench") }
+    staged.removeAll()
+    if config.checkpointEveryEpochs > 0 && state.epoch % config.checkpointEveryEpochs == 0 {
+      saveCheckpoint(reason: "periodic", best: isBest)
+    }
+    if config.sampleEveryEpochs > 0 && state.epoch % config.sampleEveryEpochs == 0 { writeSampleGrid() }
+    if pauseAtEpochEnd { pause(at: "epoch") }
+  }
+
+  /// Writes `ckpt-<step>.safetensors` (keeping the newest K), optionally `best.safetensors`, and
+  /// `last.safetensors`.
+  public func saveCheckpoint(reason: String, best: Bool = false) {
+    state.rng = rng.state
+    state.data = data.stateWords
+    let name = String(format: "ckpt-%08d.safetensors", state.step)
+    let path = runDirectory + "/" + name
+    do {
+      try Checkpoint.save(to: path, config: config, model: model, ema: ema, optimizer: optimizer, state: state,
+                          lr: peakLR)
+      try? FileManager.default.removeItem(atPath: runDirectory + "/last.safetensors")
+      try FileManager.default.linkItem(atPath: path, toPath: runDirectory + "/last.safetensors")
+      if best {
+        try? FileManager.default.removeItem(atPath: runDirectory + "/best.safetensors")
+        try FileManager.default.linkItem(atPath: path, toPath: runDirectory + "/best.safetensors")
+      }
+      log.emit(TrainingEvent(.checkpoint, step: state.step, ["path": .string(path), "reason": .string(reason)]))
+      pruneCheckpoints()
+    } catch {
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
+        "message": .string("checkpoint failed: \(error)")]))
+    }
+  }
+
+  private func pruneCheckpoints() {
+    let fm = FileManager.default
+    guard let names = try? fm.contentsOfDirectory(atPath: runDirectory) else { return }
+    let ckpts = names.filter { $0.hasPrefix("ckpt-") && $0.hasSuffix(".safetensors") }.sorted()
+    for old in ckpts.dropLast(max(1, config.keepCheckpoints)) { try? fm.removeItem(atPath: runDirectory + "/" + old) }
+  }
+
+  /// Samples one row per class with the EMA weights from fixed noise and writes `samples-<step>.png`.
+  public func writeSampleGrid() {
+    let classes = config.model.conditional ? config.model.numClasses : 1
+    let cols = 10, rows = config.model.conditional ? classes : 8
+    let grid = SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
+                                   rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77)
+    let path = runDirectory + String(format: "/samples-%08d.png", state.step)
+    do {
+      try ImageGrid(rows: rows, columns: cols).write(grid, to: path)
+      log.emit(TrainingEvent(.samples, step: state.step, [
+        "path": .string(path), "rows": .number(Double(rows)), "cols": .number(Double(cols)),
+      ]))
+    } catch {
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
+        "message": .string("sample grid failed: \(error)")]))
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import DTRModels
+
+/// Flags that choose and shape the network; shared by `train` and `bench`.
+struct ModelOptions: ParsableArguments {
+  @Option(help: "Model preset: \(DiTConfig.presetNames.joined(separator: ", ")).")
+  var preset = "small"
+  @Option(help: "Override the hidden width D.") var hidden: Int?
+  @Option(help: "Override the number of blocks.") var depth: Int?
+  @Option(help: "Override the attention heads.") var heads: Int?
+  @Option(help: "Override the patch size (must divide 28).") var patch: Int?
+  @Option(help: "Channel routing: dtr, random or none.") var routing = "dtr"
+  @Option(help: "DTR shift ratio α (> 0).") var alpha = 4.0
+  @Option(help: "DTR window width β (0 < β ≤ 1; 1 = no routing).") var beta = 0.8
+  @Flag(help: "Train an unconditional model (default: 10 Fashion-MNIST classes).") var uncond = false
+
+  /// The configuration these flags describe, or a ValidationError naming the bad flag.
+  func config(seed: UInt64) throws -> DiTConfig {
+    guard var c = DiTConfig.preset(preset) else {
+      throw ValidationError("unknown preset '\(preset)'; use one of \(DiTConfig.presetNames.joined(separator: ", "))")
+    }
+    guard let r = RoutingKind(rawValue: routing) else {
+      throw ValidationError("unknown routing '\(routing)'; use dtr, random or none")
+    }
+    if let hidden { c.hidden = hidden }
+    if let depth { c.depth = depth }
+    if let heads { c.heads = heads }
+    if let patch { c.patch = patch }
+    c.routing = r
+    c.alpha = alpha
+    c.beta = beta
+    c.routingSeed = seed &+ 0xA5
+    if uncond { c.numClasses = 0 }
+    if let e = c.validationError { throw ValidationError(e) }
+    return c
+  }
+}
