@@ -32,6 +32,7 @@ let package = Package(
     // engine floor
     .target(name: "DTREngine", dependencies: ["COpenBLAS"], swiftSettings: fast,
             linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "DTRTestSupport", dependencies: ["DTREngine"], swiftSettings: fast),
     .target(name: "DTRFormats", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),
     .target(name: "DTRData", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),
     // models floor
@@ -54,8 +55,9 @@ let package = Package(
       ],
       swiftSettings: fast),
 
-    .testTarget(name: "DTREngineTests", dependencies: ["DTREngine"], swiftSettings: fast),
-    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion"], swiftSettings: fast),
+    .testTarget(name: "DTREngineTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
   ]
 )

@@ -1,0 +1,125 @@
+import DTREngine
+import DTRTestSupport
+import XCTest
+
+final class Conv2DTests: XCTestCase {
+  /// The shapes the tests cover: padded 3×3 at stride 1 and 2, 1×1, and a 4×4/4 patch embedding.
+  let shapes: [Conv2DShape] = [
+    Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 7, width: 7, kernel: 3, stride: 1, padding: 1),
+    Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 9, width: 9, kernel: 3, stride: 2, padding: 1),
+    Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 7, width: 7, kernel: 1),
+    Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 9, width: 9, kernel: 4, stride: 4),
+  ]
+
+  /// Direct convolution in double precision.
+  func naive(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ s: Conv2DShape) -> [Double] {
+    var out = [Double](repeating: 0, count: s.outputCount)
+    for n in 0..<s.batch {
+      for co in 0..<s.outChannels {
+        for oy in 0..<s.outHeight {
+          for ox in 0..<s.outWidth {
+            var acc = Double(b?[co] ?? 0)
+            for ci in 0..<s.inChannels {
+              for ky in 0..<s.kernelHeight {
+                for kx in 0..<s.kernelWidth {
+                  let iy = oy * s.stride - s.padding + ky, ix = ox * s.stride - s.padding + kx
+                  guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
+                  let xv = x[((n * s.inChannels + ci) * s.height + iy) * s.width + ix]
+                  let wv = w[((co * s.inChannels + ci) * s.kernelHeight + ky) * s.kernelWidth + kx]
+                  acc += Double(xv) * Double(wv)
+                }
+              }
+            }
+            out[((n * s.outChannels + co) * s.outHeight + oy) * s.outWidth + ox] = acc
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  func testForwardMatchesDirectConvolution() {
+    var more = shapes
+    more.append(Conv2DShape(batch: 3, inChannels: 4, outChannels: 6, height: 8, width: 5, kernel: 3, stride: 1, padding: 2))
+    more.append(Conv2DShape(batch: 3, inChannels: 2, outChannels: 3, height: 6, width: 11, kernel: 5, stride: 3, padding: 1))
+    for (i, s) in more.enumerated() {
+      let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: UInt64(i))
+      let w = randomTensor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], seed: 100 + UInt64(i))
+      let b = randomTensor([s.outChannels], seed: 200 + UInt64(i))
+      // One image per chunk, two per chunk (with a remainder chunk when N = 3), the whole batch.
+      for columns in [1, 2 * s.outPlane, 1 << 20] {
+        for bias in [nil, b] {
+          let out = Tensor([s.batch, s.outChannels, s.outHeight, s.outWidth])
+          Conv2DOp.forward(x: x.data, shape: s, weight: w.data, bias: bias?.data, out: out.data,
+                           workspace: Conv2DWorkspace(columnsPerChunk: columns))
+          let ref = naive(x, w, bias, s)
+          for j in 0..<ref.count {
+            XCTAssertEqual(Double(out[j]), ref[j], accuracy: 1e-4, "\(s) columns \(columns) bias \(bias != nil) at \(j)")
+          }
+        }
+      }
+    }
+  }
+
+  func check(_ s: Conv2DShape, bias: Bool, columnsPerChunk: Int) {
+    let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: 1)
+    let w = randomTensor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], seed: 2, std: 0.3)
+    let b = randomTensor([s.outChannels], seed: 3)
+    let out = Tensor([s.batch, s.outChannels, s.outHeight, s.outWidth])
+    let dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
+    let ws = Conv2DWorkspace(columnsPerChunk: columnsPerChunk)
+    let report = GradientCheck.run(
+      inputs: bias ? [x, w, b] : [x, w],
+      forward: {
+        Conv2DOp.forward(x: x.data, shape: s, weight: w.data, bias: bias ? b.data : nil, out: out.data, workspace: ws)
+        return out
+      },
+      backward: { dOut in
+        dw.zero()
+        db.zero()
+        Conv2DOp.backward(dOut: dOut.data, x: x.data, shape: s, weight: w.data, dx: dx.data, dWeight: dw.data,
+                          dBias: bias ? db.data : nil, workspace: ws)
+        return bias ? [dx, dw, db] : [dx, dw]
+      })
+    XCTAssertTrue(report.passed, "\(s) bias \(bias) columns \(columnsPerChunk): \(report)")
+  }
+
+  func testGradients() {
+    for s in shapes {
+      check(s, bias: true, columnsPerChunk: 4096)
+      check(s, bias: false, columnsPerChunk: 1)
+    }
+  }
+
+  func testParameterGradientsAccumulateAndDxHonoursAccumulate() {
+    let s = shapes[0]
+    let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: 4)
+    let w = randomTensor([s.outChannels, s.inChannels, 3, 3], seed: 5)
+    let dy = randomTensor([s.batch, s.outChannels, s.outHeight, s.outWidth], seed: 6)
+    let dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor([s.outChannels])
+    let ws = Conv2DWorkspace()
+    Conv2DOp.backward(dOut: dy.data, x: x.data, shape: s, weight: w.data, dx: dx.data, dWeight: dw.data,
+                      dBias: db.data, workspace: ws)
+    let (dx1, dw1, db1) = (dx.toArray(), dw.toArray(), db.toArray())
+    Conv2DOp.backward(dOut: dy.data, x: x.data, shape: s, weight: w.data, dx: dx.data, accumulate: true,
+                      dWeight: dw.data, dBias: db.data, workspace: ws)
+    for (after, once) in [(dx.toArray(), dx1), (dw.toArray(), dw1), (db.toArray(), db1)] {
+      for j in 0..<once.count { XCTAssertEqual(after[j], 2 * once[j], accuracy: 1e-4 * (1 + abs(once[j]))) }
+    }
+  }
+
+  func testWorkspaceIsReused() {
+    let s = shapes[0]
+    let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: 7)
+    let w = randomTensor([s.outChannels, s.inChannels, 3, 3], seed: 8)
+    let out = Tensor([s.batch, s.outChannels, s.outHeight, s.outWidth])
+    let ws = Conv2DWorkspace()
+    Conv2DOp.forward(x: x.data, shape: s, weight: w.data, bias: nil, out: out.data, workspace: ws)
+    let capacity = ws.capacity
+    let dw = Tensor(w.shape)
+    Conv2DOp.backward(dOut: out.data, x: x.data, shape: s, weight: w.data, dx: nil, dWeight: dw.data, dBias: nil,
+                      workspace: ws)
+    Conv2DOp.forward(x: x.data, shape: s, weight: w.data, bias: nil, out: out.data, workspace: ws)
+    XCTAssertEqual(ws.capacity, capacity)
+  }
+}
