@@ -56,5 +56,6 @@ let package = Package(
 
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
+    .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats"], swiftSettings: fast),
   ]
 )
