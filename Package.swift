@@ -59,5 +59,6 @@ let package = Package(
     .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
+    .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats"], swiftSettings: fast),
   ]
 )
