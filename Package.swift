@@ -8,7 +8,7 @@ import PackageDescription
 
 /// Release builds are compiled for this CPU, without bounds checks in the hot loops.
 let fast: [SwiftSetting] = [
-  .unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release)),
+  .unsafeFlags(["-O", "-target-cpu", "native"], .when(configuration: .release)),
   .unsafeFlags(["-target-cpu", "native"], .when(configuration: .debug)),
   .swiftLanguageMode(.v5),
 ]
