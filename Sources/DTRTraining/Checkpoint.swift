@@ -34,7 +34,7 @@ public enum Checkpoint {
 
   /// Writes a checkpoint atomically.
   public static func save(
-    to path: String, config: TrainConfig, model: DiT, ema: DiT, optimizer: AdamW, state: State, lr: Double
+    to path: String, config: TrainConfig, model: any DenoisingNetwork, ema: any DenoisingNetwork, optimizer: AdamW, state: State, lr: Double
   ) throws {
     var f = SafeTensorsFile(metadata: [
       "format": format, "config": config.json, "lr": "\(lr)",
@@ -68,14 +68,15 @@ public enum Checkpoint {
   }
 
   /// Loads weights (`model.` or `ema.` prefix) and routing tables into `model`.
-  public static func loadWeights(_ f: SafeTensorsFile, prefix: String, into model: DiT, path: String) throws {
+  public static func loadWeights(_ f: SafeTensorsFile, prefix: String, into model: any DenoisingNetwork, path: String) throws {
     do {
       for p in model.parameters.all { try f.copy("\(prefix)\(p.name)", into: p.value) }
-      let c = model.config
-      let masks = try (0..<c.depth).map { i -> RoutingMask in
+      let masks = try model.masks.enumerated().map { i, current -> RoutingMask in
         let v = try f.values("routing.blocks.\(i)", as: Float.self)
-        guard v.count == c.timesteps * c.hidden else { throw TrainingError("routing table \(i) has wrong size") }
-        return RoutingMask(timesteps: c.timesteps, channels: c.hidden, values: v)
+        guard v.count == current.timesteps * current.channels else {
+          throw TrainingError("routing table \(i) has \(v.count) values, expected \(current.timesteps)×\(current.channels)")
+        }
+        return RoutingMask(timesteps: current.timesteps, channels: current.channels, values: v)
       }
       model.setMasks(masks)
     } catch let e as TrainingError { throw e } catch {

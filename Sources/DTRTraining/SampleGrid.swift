@@ -6,7 +6,7 @@ import DTRModels
 public enum SampleGrid {
   /// Samples `rows × cols` images with `model`; returns `[rows·cols, 1, 28, 28]` in [−1, 1].
   public static func generate(
-    model: DiT, schedule: NoiseSchedule, sampler: Sampler, rows: Int, cols: Int, cfgScale: Double, seed: UInt64,
+    model: any DenoisingNetwork, schedule: NoiseSchedule, sampler: Sampler, rows: Int, cols: Int, cfgScale: Double, seed: UInt64,
     labels explicit: [Int]? = nil, progress: ((Int, Int) -> Void)? = nil
   ) -> Tensor {
     let c = model.config

@@ -8,7 +8,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Preset the model came from (informational).
   public var preset = "small"
   /// The network.
-  public var model = DiTConfig()
+  public var model = ModelConfig()
   /// Peak AdamW learning rate.
   public var lr = 1e-4
   /// AdamW decoupled weight decay.

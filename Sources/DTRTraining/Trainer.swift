@@ -13,9 +13,9 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   /// The run's configuration (α, β and lr reflect applied changes).
   public private(set) var config: TrainConfig
   /// The network being trained.
-  public let model: DiT
+  public let model: any DenoisingNetwork
   /// Exponential moving average of the weights, used for sampling.
-  public let ema: DiT
+  public let ema: any DenoisingNetwork
   /// The optimizer.
   public let optimizer: AdamW
   /// Counters and generator states.
@@ -60,8 +60,8 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     self.data = data
     schedule = NoiseSchedule(config.schedule, T: config.model.timesteps)
     weighting = LossWeighting(parsing: config.lossWeighting)!
-    model = DiT(config.model, seed: config.seed)
-    ema = DiT(config.model, seed: config.seed)
+    model = config.model.build(seed: config.seed)
+    ema = config.model.build(seed: config.seed)
     optimizer = AdamW(model.parameters, lr: Float(config.lr), weightDecay: Float(config.weightDecay))
     peakLR = config.lr
     rng = SplitMix64(seed: config.seed &+ 0x5EED)
@@ -178,7 +178,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
       model.setRouting(alpha: v, beta: model.config.beta)
     case .beta:
       old = model.config.beta
-      guard Int(Double(model.config.hidden) * v) >= 1 else {
+      guard model.masks.allSatisfy({ Int(Double($0.channels) * v) >= 1 }) else {
         log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
           "message": .string("beta \(v) leaves no active channel; unchanged")]))
         return

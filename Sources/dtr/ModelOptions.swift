@@ -3,7 +3,7 @@ import DTRModels
 
 /// Flags that choose and shape the network; shared by `train` and `bench`.
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Model preset: \(DiTConfig.presetNames.joined(separator: ", ")).")
+  @Option(help: "Model preset: \(ModelConfig.presetNames.joined(separator: ", ")).")
   var preset = "small"
   @Option(help: "Override the hidden width D.") var hidden: Int?
   @Option(help: "Override the number of blocks.") var depth: Int?
@@ -15,9 +15,9 @@ struct ModelOptions: ParsableArguments {
   @Flag(help: "Train an unconditional model (default: 10 Fashion-MNIST classes).") var uncond = false
 
   /// The configuration these flags describe, or a ValidationError naming the bad flag.
-  func config(seed: UInt64) throws -> DiTConfig {
-    guard var c = DiTConfig.preset(preset) else {
-      throw ValidationError("unknown preset '\(preset)'; use one of \(DiTConfig.presetNames.joined(separator: ", "))")
+  func config(seed: UInt64) throws -> ModelConfig {
+    guard var c = ModelConfig.preset(preset) else {
+      throw ValidationError("unknown preset '\(preset)'; use one of \(ModelConfig.presetNames.joined(separator: ", "))")
     }
     guard let r = RoutingKind(rawValue: routing) else {
       throw ValidationError("unknown routing '\(routing)'; use dtr, random or none")

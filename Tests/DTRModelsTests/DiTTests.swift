@@ -3,8 +3,8 @@ import DTRModels
 import XCTest
 
 final class DiTTests: XCTestCase {
-  static func microConfig(_ routing: RoutingKind = .dtr, beta: Double = 0.5) -> DiTConfig {
-    var c = DiTConfig()
+  static func microConfig(_ routing: RoutingKind = .dtr, beta: Double = 0.5) -> ModelConfig {
+    var c = ModelConfig()
     (c.inputSize, c.patch, c.hidden, c.depth, c.heads) = (8, 2, 16, 2, 2)
     c.routing = routing
     c.beta = beta
@@ -13,7 +13,7 @@ final class DiTTests: XCTestCase {
   }
 
   func testOutputIsExactlyZeroAtInit() {
-    let m = DiT(DiTConfig.preset("tiny")!, seed: 3)
+    let m = DiT(ModelConfig.preset("tiny")!, seed: 3)
     let x = Tensor([4, 1, 28, 28]), out = Tensor([4, 1, 28, 28])
     var rng = SplitMix64(seed: 1)
     rng.fillNormal(x.data, count: x.count)

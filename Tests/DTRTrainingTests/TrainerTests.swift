@@ -8,7 +8,7 @@ final class TrainerTests: XCTestCase {
   func tinyConfig(steps: Int) -> TrainConfig {
     var c = TrainConfig()
     c.preset = "tiny"
-    c.model = DiTConfig.preset("tiny")!
+    c.model = ModelConfig.preset("tiny")!
     c.batch = 32
     c.steps = steps
     c.lr = 1e-3

@@ -8,7 +8,7 @@ import DTREngine
 /// and applied as patchify + GEMM. Routing tables are buffers, not parameters.
 public final class DiT: @unchecked Sendable {
   /// The architecture and routing settings (α and β change through ``setRouting(alpha:beta:)``).
-  public private(set) var config: DiTConfig
+  public private(set) var config: ModelConfig
   /// All parameters, named as in the reference DiT `state_dict`.
   public let parameters = ParameterStore()
   /// The routing table of each block (`[T, D]`).
@@ -31,7 +31,7 @@ public final class DiT: @unchecked Sendable {
 
   /// Builds a DiT with DiT's initialisation from `seed` (zeroed adaLN and output layers: the output is
   /// exactly 0 and every block is the identity at init).
-  public init(_ config: DiTConfig, seed: UInt64) {
+  public init(_ config: ModelConfig, seed: UInt64) {
     precondition(config.validationError == nil, config.validationError ?? "")
     self.config = config
     let D = config.hidden, pp = config.patch * config.patch * config.inChannels

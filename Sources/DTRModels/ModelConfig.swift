@@ -1,5 +1,16 @@
-/// The shape of a DiT and its routing: everything needed to build one and to name it in a checkpoint.
-public struct DiTConfig: Sendable, Equatable, Codable {
+/// Network families.
+public enum Architecture: String, Sendable, Codable, CaseIterable {
+  /// Diffusion Transformer with adaLN-Zero blocks (Peebles & Xie).
+  case dit
+  /// ADM-style convolutional UNet (Dhariwal & Nichol).
+  case unet
+}
+
+/// The shape of a denoising network and its routing: everything needed to build one and to name it in a
+/// checkpoint. DiT fields and UNet fields live side by side; ``arch`` says which are used.
+public struct ModelConfig: Sendable, Equatable, Codable {
+  /// Which network family.
+  public var arch = Architecture.dit
   /// Input images are `inChannels × inputSize × inputSize`.
   public var inputSize = 28
   /// Image channels (1 for Fashion-MNIST).
@@ -32,9 +43,9 @@ public struct DiTConfig: Sendable, Equatable, Codable {
   /// A configuration with the defaults above (the `small` preset).
   public init() {}
 
-  /// Named presets: `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2).
-  public static func preset(_ name: String) -> DiTConfig? {
-    var c = DiTConfig()
+  /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2).
+  public static func preset(_ name: String) -> ModelConfig? {
+    var c = ModelConfig()
     switch name {
     case "tiny": (c.hidden, c.depth, c.heads, c.patch) = (64, 2, 2, 4)
     case "small": break
@@ -46,6 +57,14 @@ public struct DiTConfig: Sendable, Equatable, Codable {
 
   /// The preset names, in size order.
   public static let presetNames = ["tiny", "small", "base"]
+
+  /// Builds the network this configuration describes, initialised from `seed`.
+  public func build(seed: UInt64) -> any DenoisingNetwork {
+    switch arch {
+    case .dit: return DiT(self, seed: seed)
+    case .unet: fatalError("the UNet is not built yet")
+    }
+  }
 
   /// Tokens per image.
   public var tokens: Int { (inputSize / patch) * (inputSize / patch) }

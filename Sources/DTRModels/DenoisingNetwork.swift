@@ -1,0 +1,23 @@
+import DTREngine
+
+/// What the diffusion process and the trainer need from a network: ε-prediction with explicit
+/// backward, named parameters, and per-block routing tables that can change between epochs.
+public protocol DenoisingNetwork: AnyObject, Sendable {
+  /// The architecture and routing settings.
+  var config: ModelConfig { get }
+  /// All parameters, named as in the reference implementation's `state_dict`.
+  var parameters: ParameterStore { get }
+  /// One routing table per routed block (`[T, C_block]`).
+  var masks: [RoutingMask] { get }
+  /// Predicts ε for `x` (`[N, C, H, W]`) at original timesteps `t` with labels `y` into `out`; keeps what
+  /// ``backward(_:)`` needs.
+  func forward(_ x: Tensor, t: [Int], y: [Int], out: Tensor)
+  /// Accumulates parameter gradients for dL/d(output) of the last forward.
+  func backward(_ dOut: Tensor)
+  /// Rebuilds the routing tables for new α and β.
+  func setRouting(alpha: Double, beta: Double)
+  /// Replaces the routing tables (restoring a checkpoint).
+  func setMasks(_ masks: [RoutingMask])
+}
+
+extension DiT: DenoisingNetwork {}
