@@ -1,5 +1,0 @@
-/// The `DTRFormats` module. See README.md for the floors of the architecture.
-public enum DTRFormatsModule {
-  /// Module version, reported by `dtr doctor`.
-  public static let version = "0.1.0"
-}
