@@ -1,5 +1,3 @@
-import DTREngine
-
 #if _endian(big)
 #error("DTRFormats stores tensors little-endian and assumes a little-endian host")
 #endif
