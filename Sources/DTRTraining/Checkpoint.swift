@@ -61,9 +61,12 @@ public enum Checkpoint {
     do { f = try SafeTensorsFile.read(from: path) } catch {
       throw TrainingError("cannot read checkpoint \(path): \(error); pass a file written by dtr train")
     }
-    guard f.metadata["format"] == format, let json = f.metadata["config"],
-      let cfg = try? JSONDecoder().decode(TrainConfig.self, from: Data(json.utf8))
-    else { throw TrainingError("\(path) is not a DTR Workbench checkpoint (no \(format) metadata)") }
+    guard f.metadata["format"] == format, let json = f.metadata["config"] else {
+      throw TrainingError("\(path) is not a DTR Workbench checkpoint (no \(format) metadata)")
+    }
+    guard let cfg = TrainConfig.decodingWithDefaults(json) else {
+      throw TrainingError("\(path) holds an unreadable configuration; was it written by a newer dtr?")
+    }
     return (cfg, f)
   }
 
@@ -103,5 +106,26 @@ public enum Checkpoint {
     } catch let e as TrainingError { throw e } catch {
       throw TrainingError("checkpoint \(path) is corrupt or incomplete: \(error)")
     }
+  }
+}
+
+extension Checkpoint {
+  /// Which set of weights to load for inference.
+  public enum Weights: String, Sendable, CaseIterable {
+    /// The exponential moving average (what sampling normally uses).
+    case ema
+    /// The raw optimised weights.
+    case model
+  }
+
+  /// Builds the network stored in the checkpoint at `path` with the chosen weights.
+  public static func loadNetwork(at path: String, weights: Weights = .ema) throws -> (TrainConfig, any DenoisingNetwork) {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw TrainingError("checkpoint \(path) not found; pass --checkpoint runs/NAME/last.safetensors")
+    }
+    let (config, f) = try Checkpoint.config(at: path)
+    let net = config.model.build(seed: config.seed)
+    try loadWeights(f, prefix: weights.rawValue + ".", into: net, path: path)
+    return (config, net)
   }
 }

@@ -91,3 +91,23 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     ]
   }
 }
+
+extension TrainConfig {
+  /// Decodes a saved configuration, taking today's defaults for fields it lacks (configurations written
+  /// by older versions stay loadable).
+  public static func decodingWithDefaults(_ json: String) -> TrainConfig? {
+    guard let saved = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+      let defaults = try? JSONSerialization.jsonObject(with: Data(TrainConfig().json.utf8)) as? [String: Any],
+      let merged = try? JSONSerialization.data(withJSONObject: overlay(defaults, saved))
+    else { return nil }
+    return try? JSONDecoder().decode(TrainConfig.self, from: merged)
+  }
+
+  private static func overlay(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {
+    var out = base
+    for (k, v) in top {
+      if let b = base[k] as? [String: Any], let t = v as? [String: Any] { out[k] = overlay(b, t) } else { out[k] = v }
+    }
+    return out
+  }
+}

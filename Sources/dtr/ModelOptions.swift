@@ -17,10 +17,10 @@ struct ModelOptions: ParsableArguments {
   /// The configuration these flags describe, or a ValidationError naming the bad flag.
   func config(seed: UInt64) throws -> ModelConfig {
     guard var c = ModelConfig.preset(preset) else {
-      throw ValidationError("unknown preset '\(preset)'; use one of \(ModelConfig.presetNames.joined(separator: ", "))")
+      throw CLIError("unknown preset '\(preset)'; use one of \(ModelConfig.presetNames.joined(separator: ", "))")
     }
     guard let r = RoutingKind(rawValue: routing) else {
-      throw ValidationError("unknown routing '\(routing)'; use dtr, random or none")
+      throw CLIError("unknown routing '\(routing)'; use dtr, random or none")
     }
     if let hidden { c.hidden = hidden }
     if let depth { c.depth = depth }
@@ -31,7 +31,7 @@ struct ModelOptions: ParsableArguments {
     c.beta = beta
     c.routingSeed = seed &+ 0xA5
     if uncond { c.numClasses = 0 }
-    if let e = c.validationError { throw ValidationError(e) }
+    if let e = c.validationError { throw CLIError(e) }
     return c
   }
 }

@@ -61,14 +61,14 @@ struct Train: ParsableCommand {
     cfg.sampler = sampler
     cfg.cfgScale = self.cfg
     cfg.keepCheckpoints = keep
-    if let e = cfg.validationError { throw ValidationError(e) }
+    if let e = cfg.validationError { throw CLIError(e) }
     let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
     let dir = runDir ?? "runs/\(cfg.preset)-\(cfg.model.routing.rawValue)-\(stamp)"
     var resumeFrom: String?
     if resume {
       let last = dir + "/last.safetensors"
       guard FileManager.default.fileExists(atPath: last) else {
-        throw ValidationError("no checkpoint to resume in \(dir) (expected \(last)); drop --resume to start a new run")
+        throw CLIError("no checkpoint to resume in \(dir) (expected \(last)); drop --resume to start a new run")
       }
       let (saved, _) = try Checkpoint.config(at: last)
       var merged = saved
@@ -77,7 +77,7 @@ struct Train: ParsableCommand {
       cfg = merged
       resumeFrom = last
     } else if FileManager.default.fileExists(atPath: dir + "/events.jsonl") {
-      throw ValidationError("\(dir) already holds a run; pass --resume to continue it or choose another --run-dir")
+      throw CLIError("\(dir) already holds a run; pass --resume to continue it or choose another --run-dir")
     }
     let data = try FashionMNISTBatches(directory: cfg.dataDir, batch: cfg.batch, seed: cfg.seed, hflip: cfg.hflip)
     let trainer = try Trainer(config: cfg, runDirectory: dir, data: data, resumeFrom: resumeFrom)
