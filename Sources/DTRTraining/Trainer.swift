@@ -209,23 +209,12 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     return peakLR * (0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * p)))
   }
 
-  /// One optimizer step on the next batch.
-  private func trainStep() {
+  /// One optimizer step on the next batch (the same code path for `dtr train` and `dtr bench train`).
+  public func trainStep() {
     let t0 = Date()
-    let B = config.batch, T = config.model.timesteps
-    data.nextBatch(images: images, labels: &labels)
+    let B = config.batch
     var ts = [Int](repeating: 0, count: B)
-    for i in 0..<B {
-      ts[i] = rng.nextInt(T)
-      weights.data[i] = Float(weighting.weight(ts[i], schedule))
-      if !config.model.conditional {
-        labels[i] = 0
-      } else if config.model.classDropout > 0 && rng.nextDouble() < config.model.classDropout {
-        labels[i] = config.model.nullClass
-      }
-    }
-    rng.fillNormal(noise.data, count: noise.count)
-    ForwardProcess.qSample(x0: images, noise: noise, t: ts, schedule: schedule, out: noisy)
+    Profiler.time(.data) { prepareBatch(&ts) }
     model.forward(noisy, t: ts, y: labels, out: pred)
     let per = pred.count / B
     let loss = MSELossOp.forward(pred: pred.data, target: noise.data, batch: B, perSampleCount: per,
@@ -255,7 +244,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     consecutiveBadSteps = 0
     optimizer.lr = Float(lr)
     optimizer.update()
-    updateEMA()
+    Profiler.time(.optimizer) { updateEMA() }
     advance()
     epochLossSum += Double(loss)
     epochLossCount += 1
@@ -267,6 +256,23 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
         "bucket_loss": .array(bucketLosses(ts)),
       ]))
     }
+  }
+
+  /// Draws the next batch, its timesteps, label dropout and noise, and the noisy inputs.
+  private func prepareBatch(_ ts: inout [Int]) {
+    let B = config.batch, T = config.model.timesteps
+    data.nextBatch(images: images, labels: &labels)
+    for i in 0..<B {
+      ts[i] = rng.nextInt(T)
+      weights.data[i] = Float(weighting.weight(ts[i], schedule))
+      if !config.model.conditional {
+        labels[i] = 0
+      } else if config.model.classDropout > 0 && rng.nextDouble() < config.model.classDropout {
+        labels[i] = config.model.nullClass
+      }
+    }
+    rng.fillNormal(noise.data, count: noise.count)
+    ForwardProcess.qSample(x0: images, noise: noise, t: ts, schedule: schedule, out: noisy)
   }
 
   private func advance() {

@@ -9,16 +9,18 @@ public enum GELUOp {
     x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias: UnsafePointer<Float>? = nil,
     out: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(rows, minChunk: max(1, 16384 / max(cols, 1))) { s, e in
-      for r in s..<e {
-        let xr = x + r * cols, yr = out + r * cols
-        if let bias {
-          for j in 0..<cols { xr[j] += bias[j] }
-        }
-        for j in 0..<cols {
-          let v = xr[j]
-          let t = FastMath.tanh(k * (v + c * v * v * v))
-          yr[j] = 0.5 * v * (1 + t)
+    Profiler.time(.elementwise) {
+      Parallel.forRange(rows, minChunk: max(1, 16384 / max(cols, 1))) { s, e in
+        for r in s..<e {
+          let xr = x + r * cols, yr = out + r * cols
+          if let bias {
+            for j in 0..<cols { xr[j] += bias[j] }
+          }
+          for j in 0..<cols {
+            let v = xr[j]
+            let t = FastMath.tanh(k * (v + c * v * v * v))
+            yr[j] = 0.5 * v * (1 + t)
+          }
         }
       }
     }
@@ -28,12 +30,14 @@ public enum GELUOp {
   public static func backward(
     dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, count: Int, dx: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(count, minChunk: 1 << 14) { s, e in
-      for i in s..<e {
-        let v = x[i]
-        let t = FastMath.tanh(k * (v + c * v * v * v))
-        let d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * k * (1 + 3 * c * v * v)
-        dx[i] = dOut[i] * d
+    Profiler.time(.elementwise) {
+      Parallel.forRange(count, minChunk: 1 << 14) { s, e in
+        for i in s..<e {
+          let v = x[i]
+          let t = FastMath.tanh(k * (v + c * v * v * v))
+          let d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * k * (1 + 3 * c * v * v)
+          dx[i] = dOut[i] * d
+        }
       }
     }
   }
@@ -43,8 +47,10 @@ public enum GELUOp {
 public enum SiLUOp {
   /// `out = x·σ(x)`.
   public static func forward(x: UnsafePointer<Float>, count: Int, out: UnsafeMutablePointer<Float>) {
-    Parallel.forRange(count, minChunk: 1 << 14) { s, e in
-      for i in s..<e { out[i] = x[i] * FastMath.sigmoid(x[i]) }
+    Profiler.time(.elementwise) {
+      Parallel.forRange(count, minChunk: 1 << 14) { s, e in
+        for i in s..<e { out[i] = x[i] * FastMath.sigmoid(x[i]) }
+      }
     }
   }
 
@@ -53,11 +59,13 @@ public enum SiLUOp {
     dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, count: Int, dx: UnsafeMutablePointer<Float>,
     accumulate: Bool = false
   ) {
-    Parallel.forRange(count, minChunk: 1 << 14) { s, e in
-      for i in s..<e {
-        let sg = FastMath.sigmoid(x[i])
-        let v = dOut[i] * sg * (1 + x[i] * (1 - sg))
-        dx[i] = accumulate ? dx[i] + v : v
+    Profiler.time(.elementwise) {
+      Parallel.forRange(count, minChunk: 1 << 14) { s, e in
+        for i in s..<e {
+          let sg = FastMath.sigmoid(x[i])
+          let v = dOut[i] * sg * (1 + x[i] * (1 - sg))
+          dx[i] = accumulate ? dx[i] + v : v
+        }
       }
     }
   }
@@ -82,8 +90,10 @@ public enum SoftmaxOp {
 
   /// Softmax over each row of a `[rows, cols]` matrix, in place.
   public static func forward(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, scale: Float = 1) {
-    Parallel.forRange(rows, minChunk: max(1, 8192 / max(cols, 1))) { s, e in
-      for r in s..<e { row(x + r * cols, cols, scale: scale) }
+    Profiler.time(.elementwise) {
+      Parallel.forRange(rows, minChunk: max(1, 8192 / max(cols, 1))) { s, e in
+        for r in s..<e { row(x + r * cols, cols, scale: scale) }
+      }
     }
   }
 
@@ -96,8 +106,10 @@ public enum SoftmaxOp {
 
   /// Backward over `[rows, cols]`, in place on `d`.
   public static func backward(y: UnsafePointer<Float>, d: UnsafeMutablePointer<Float>, rows: Int, cols: Int, scale: Float = 1) {
-    Parallel.forRange(rows, minChunk: max(1, 8192 / max(cols, 1))) { s, e in
-      for r in s..<e { backwardRow(y: y + r * cols, d: d + r * cols, cols, scale: scale) }
+    Profiler.time(.elementwise) {
+      Parallel.forRange(rows, minChunk: max(1, 8192 / max(cols, 1))) { s, e in
+        for r in s..<e { backwardRow(y: y + r * cols, d: d + r * cols, cols, scale: scale) }
+      }
     }
   }
 }

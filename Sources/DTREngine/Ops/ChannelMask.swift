@@ -7,16 +7,18 @@ public enum ChannelMaskOp {
     x: UnsafePointer<Float>, mask: UnsafePointer<Float>, batch: Int, tokens: Int, dim: Int,
     complement: Bool = false, accumulate: Bool = false, out: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(batch, minChunk: 1) { s, e in
-      for n in s..<e {
-        let m = mask + n * dim
-        for l in 0..<tokens {
-          let o = (n * tokens + l) * dim
-          switch (complement, accumulate) {
-          case (false, false): for c in 0..<dim { out[o + c] = x[o + c] * m[c] }
-          case (true, false): for c in 0..<dim { out[o + c] = x[o + c] * (1 - m[c]) }
-          case (false, true): for c in 0..<dim { out[o + c] += x[o + c] * m[c] }
-          case (true, true): for c in 0..<dim { out[o + c] += x[o + c] * (1 - m[c]) }
+    Profiler.time(.elementwise) {
+      Parallel.forRange(batch, minChunk: 1) { s, e in
+        for n in s..<e {
+          let m = mask + n * dim
+          for l in 0..<tokens {
+            let o = (n * tokens + l) * dim
+            switch (complement, accumulate) {
+            case (false, false): for c in 0..<dim { out[o + c] = x[o + c] * m[c] }
+            case (true, false): for c in 0..<dim { out[o + c] = x[o + c] * (1 - m[c]) }
+            case (false, true): for c in 0..<dim { out[o + c] += x[o + c] * m[c] }
+            case (true, true): for c in 0..<dim { out[o + c] += x[o + c] * (1 - m[c]) }
+            }
           }
         }
       }
@@ -42,12 +44,14 @@ public enum GatedResidualOp {
     h: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gate: UnsafePointer<Float>, gateStride: Int,
     batch: Int, tokens: Int, dim: Int
   ) {
-    Parallel.forRange(batch, minChunk: 1) { s, e in
-      for n in s..<e {
-        let g = gate + n * gateStride
-        for l in 0..<tokens {
-          let o = (n * tokens + l) * dim
-          for c in 0..<dim { h[o + c] += g[c] * y[o + c] }
+    Profiler.time(.elementwise) {
+      Parallel.forRange(batch, minChunk: 1) { s, e in
+        for n in s..<e {
+          let g = gate + n * gateStride
+          for l in 0..<tokens {
+            let o = (n * tokens + l) * dim
+            for c in 0..<dim { h[o + c] += g[c] * y[o + c] }
+          }
         }
       }
     }

@@ -104,20 +104,22 @@ public enum Conv2DOp {
     x: UnsafePointer<Float>, shape s: Conv2DShape, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
     out: UnsafeMutablePointer<Float>, workspace: Conv2DWorkspace
   ) {
-    let (col, rows) = workspace.buffers(s)
-    let chunk = workspace.imagesPerChunk(s)
-    let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
-    for n0 in stride(from: 0, to: s.batch, by: chunk) {
-      let images = min(chunk, s.batch - n0)
-      let cols = images * s.outPlane
-      let y = out + n0 * outImage
-      // A one-image chunk is already in NCHW order: the GEMM writes the output directly.
-      let result = images == 1 ? y : rows
-      im2col(x + n0 * inImage, images: images, shape: s, col: col)
-      sgemm(transA: false, transB: false, m: s.outChannels, n: cols, k: s.patchSize, a: weight, lda: s.patchSize,
-            b: col, ldb: cols, c: result, ldc: cols)
-      if images > 1 || bias != nil {
-        regroup(result, y, images: images, rows: s.outChannels, plane: s.outPlane, toImageMajor: true, bias: bias)
+    Profiler.time(.gemm) {
+      let (col, rows) = workspace.buffers(s)
+      let chunk = workspace.imagesPerChunk(s)
+      let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
+      for n0 in stride(from: 0, to: s.batch, by: chunk) {
+        let images = min(chunk, s.batch - n0)
+        let cols = images * s.outPlane
+        let y = out + n0 * outImage
+        // A one-image chunk is already in NCHW order: the GEMM writes the output directly.
+        let result = images == 1 ? y : rows
+        im2col(x + n0 * inImage, images: images, shape: s, col: col)
+        sgemm(transA: false, transB: false, m: s.outChannels, n: cols, k: s.patchSize, a: weight, lda: s.patchSize,
+              b: col, ldb: cols, c: result, ldc: cols)
+        if images > 1 || bias != nil {
+          regroup(result, y, images: images, rows: s.outChannels, plane: s.outPlane, toImageMajor: true, bias: bias)
+        }
       }
     }
   }
@@ -129,26 +131,28 @@ public enum Conv2DOp {
     dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false,
     dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, workspace: Conv2DWorkspace
   ) {
-    if let dBias { addBiasGradient(dOut, shape: s, into: dBias) }
-    let (col, rows) = workspace.buffers(s)
-    let chunk = workspace.imagesPerChunk(s)
-    let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
-    for n0 in stride(from: 0, to: s.batch, by: chunk) {
-      let images = min(chunk, s.batch - n0)
-      let cols = images * s.outPlane
-      var dy = UnsafePointer(dOut + n0 * outImage)
-      if images > 1 {
-        regroup(dy, rows, images: images, rows: s.outChannels, plane: s.outPlane, toImageMajor: false, bias: nil)
-        dy = UnsafePointer(rows)
+    Profiler.time(.gemm) {
+      if let dBias { addBiasGradient(dOut, shape: s, into: dBias) }
+      let (col, rows) = workspace.buffers(s)
+      let chunk = workspace.imagesPerChunk(s)
+      let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
+      for n0 in stride(from: 0, to: s.batch, by: chunk) {
+        let images = min(chunk, s.batch - n0)
+        let cols = images * s.outPlane
+        var dy = UnsafePointer(dOut + n0 * outImage)
+        if images > 1 {
+          regroup(dy, rows, images: images, rows: s.outChannels, plane: s.outPlane, toImageMajor: false, bias: nil)
+          dy = UnsafePointer(rows)
+        }
+        im2col(x + n0 * inImage, images: images, shape: s, col: col)
+        sgemm(transA: false, transB: true, m: s.outChannels, n: s.patchSize, k: cols, a: dy, lda: cols, b: col,
+              ldb: cols, beta: 1, c: dWeight, ldc: s.patchSize)
+        guard let dx else { continue }
+        // The unfolded input is no longer needed: its buffer receives dcol.
+        sgemm(transA: true, transB: false, m: s.patchSize, n: cols, k: s.outChannels, a: weight, lda: s.patchSize,
+              b: dy, ldb: cols, c: col, ldc: cols)
+        col2im(col, images: images, shape: s, dx: dx + n0 * inImage, accumulate: accumulate)
       }
-      im2col(x + n0 * inImage, images: images, shape: s, col: col)
-      sgemm(transA: false, transB: true, m: s.outChannels, n: s.patchSize, k: cols, a: dy, lda: cols, b: col,
-            ldb: cols, beta: 1, c: dWeight, ldc: s.patchSize)
-      guard let dx else { continue }
-      // The unfolded input is no longer needed: its buffer receives dcol.
-      sgemm(transA: true, transB: false, m: s.patchSize, n: cols, k: s.outChannels, a: weight, lda: s.patchSize,
-            b: dy, ldb: cols, c: col, ldc: cols)
-      col2im(col, images: images, shape: s, dx: dx + n0 * inImage, accumulate: accumulate)
     }
   }
 

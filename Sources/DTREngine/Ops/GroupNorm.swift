@@ -12,19 +12,21 @@ public enum GroupNormOp {
     weight: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil,
     out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
   ) {
-    precondition(channels % groups == 0, "\(channels) channels do not split into \(groups) groups")
-    let perGroup = channels / groups, length = perGroup * plane
-    Parallel.forRange(batch * groups, minChunk: max(1, 16384 / length)) { r0, r1 in
-      for row in r0..<r1 {
-        let (m, rs) = statistics(x + row * length, length, eps)
-        mean[row] = m
-        rstd[row] = rs
-        for j in 0..<perGroup {
-          let c = (row % groups) * perGroup + j
-          let scale = rs * (weight?[c] ?? 1)
-          let shift = (bias?[c] ?? 0) - m * scale
-          let xc = x + row * length + j * plane, yc = out + row * length + j * plane
-          for p in 0..<plane { yc[p] = xc[p] * scale + shift }
+    Profiler.time(.norms) {
+      precondition(channels % groups == 0, "\(channels) channels do not split into \(groups) groups")
+      let perGroup = channels / groups, length = perGroup * plane
+      Parallel.forRange(batch * groups, minChunk: max(1, 16384 / length)) { r0, r1 in
+        for row in r0..<r1 {
+          let (m, rs) = statistics(x + row * length, length, eps)
+          mean[row] = m
+          rstd[row] = rs
+          for j in 0..<perGroup {
+            let c = (row % groups) * perGroup + j
+            let scale = rs * (weight?[c] ?? 1)
+            let shift = (bias?[c] ?? 0) - m * scale
+            let xc = x + row * length + j * plane, yc = out + row * length + j * plane
+            for p in 0..<plane { yc[p] = xc[p] * scale + shift }
+          }
         }
       }
     }
@@ -42,46 +44,48 @@ public enum GroupNormOp {
     dWeight: UnsafeMutablePointer<Float>? = nil, dBias: UnsafeMutablePointer<Float>? = nil,
     channelSums: UnsafeMutablePointer<Float>
   ) {
-    let perGroup = channels / groups, length = perGroup * plane
-    Parallel.forRange(batch * groups, minChunk: max(1, 16384 / length)) { r0, r1 in
-      for row in r0..<r1 {
-        let m = mean[row], rs = rstd[row]
-        // Per channel: Σ dy and Σ dy·x̂ = rstd·(Σ dy·x − μ Σ dy); their w-weighted sums give the means.
-        var meanG: Float = 0, meanGX: Float = 0
-        for j in 0..<perGroup {
-          let c = (row % groups) * perGroup + j
-          let offset = row * length + j * plane
-          let sumDy = Kernels.sum(dOut + offset, plane)
-          let sumDyX = rs * (Kernels.dot(dOut + offset, x + offset, plane) - m * sumDy)
-          let sums = channelSums + 2 * ((row / groups) * channels + c)
-          sums[0] = sumDy
-          sums[1] = sumDyX
-          let w = weight?[c] ?? 1
-          meanG += w * sumDy
-          meanGX += w * sumDyX
-        }
-        meanG /= Float(length)
-        meanGX /= Float(length)
-        // dx = a_c·dy + b·x + k with a_c = rstd·w_c, b = −rstd²·mean(ĝx̂), k = rstd·(μ·rstd·mean(ĝx̂) − mean(ĝ)).
-        let b = -rs * rs * meanGX, k = rs * (m * rs * meanGX - meanG)
-        for j in 0..<perGroup {
-          let a = rs * (weight?[(row % groups) * perGroup + j] ?? 1)
-          let offset = row * length + j * plane
-          let dy = dOut + offset, xc = x + offset, d = dx + offset
-          if accumulate {
-            for p in 0..<plane { d[p] += a * dy[p] + b * xc[p] + k }
-          } else {
-            for p in 0..<plane { d[p] = a * dy[p] + b * xc[p] + k }
+    Profiler.time(.norms) {
+      let perGroup = channels / groups, length = perGroup * plane
+      Parallel.forRange(batch * groups, minChunk: max(1, 16384 / length)) { r0, r1 in
+        for row in r0..<r1 {
+          let m = mean[row], rs = rstd[row]
+          // Per channel: Σ dy and Σ dy·x̂ = rstd·(Σ dy·x − μ Σ dy); their w-weighted sums give the means.
+          var meanG: Float = 0, meanGX: Float = 0
+          for j in 0..<perGroup {
+            let c = (row % groups) * perGroup + j
+            let offset = row * length + j * plane
+            let sumDy = Kernels.sum(dOut + offset, plane)
+            let sumDyX = rs * (Kernels.dot(dOut + offset, x + offset, plane) - m * sumDy)
+            let sums = channelSums + 2 * ((row / groups) * channels + c)
+            sums[0] = sumDy
+            sums[1] = sumDyX
+            let w = weight?[c] ?? 1
+            meanG += w * sumDy
+            meanGX += w * sumDyX
+          }
+          meanG /= Float(length)
+          meanGX /= Float(length)
+          // dx = a_c·dy + b·x + k with a_c = rstd·w_c, b = −rstd²·mean(ĝx̂), k = rstd·(μ·rstd·mean(ĝx̂) − mean(ĝ)).
+          let b = -rs * rs * meanGX, k = rs * (m * rs * meanGX - meanG)
+          for j in 0..<perGroup {
+            let a = rs * (weight?[(row % groups) * perGroup + j] ?? 1)
+            let offset = row * length + j * plane
+            let dy = dOut + offset, xc = x + offset, d = dx + offset
+            if accumulate {
+              for p in 0..<plane { d[p] += a * dy[p] + b * xc[p] + k }
+            } else {
+              for p in 0..<plane { d[p] = a * dy[p] + b * xc[p] + k }
+            }
           }
         }
       }
-    }
-    guard let dWeight, let dBias else { return }
-    for n in 0..<batch {
-      let sums = channelSums + 2 * n * channels
-      for c in 0..<channels {
-        dBias[c] += sums[2 * c]
-        dWeight[c] += sums[2 * c + 1]
+      guard let dWeight, let dBias else { return }
+      for n in 0..<batch {
+        let sums = channelSums + 2 * n * channels
+        for c in 0..<channels {
+          dBias[c] += sums[2 * c]
+          dWeight[c] += sums[2 * c + 1]
+        }
       }
     }
   }

@@ -9,16 +9,18 @@ public enum LayerNormOp {
     weight: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil,
     out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(rows, minChunk: max(1, 8192 / max(dim, 1))) { s, e in
-      for r in s..<e {
-        let xr = x + r * dim, yr = out + r * dim
-        let (m, rs) = stats(xr, dim, eps)
-        mean[r] = m
-        rstd[r] = rs
-        if let weight, let bias {
-          for c in 0..<dim { yr[c] = (xr[c] - m) * rs * weight[c] + bias[c] }
-        } else {
-          for c in 0..<dim { yr[c] = (xr[c] - m) * rs }
+    Profiler.time(.norms) {
+      Parallel.forRange(rows, minChunk: max(1, 8192 / max(dim, 1))) { s, e in
+        for r in s..<e {
+          let xr = x + r * dim, yr = out + r * dim
+          let (m, rs) = stats(xr, dim, eps)
+          mean[r] = m
+          rstd[r] = rs
+          if let weight, let bias {
+            for c in 0..<dim { yr[c] = (xr[c] - m) * rs * weight[c] + bias[c] }
+          } else {
+            for c in 0..<dim { yr[c] = (xr[c] - m) * rs }
+          }
         }
       }
     }
@@ -32,25 +34,27 @@ public enum LayerNormOp {
     weight: UnsafePointer<Float>? = nil, dx: UnsafeMutablePointer<Float>, accumulate: Bool = false,
     dWeight: UnsafeMutablePointer<Float>? = nil, dBias: UnsafeMutablePointer<Float>? = nil
   ) {
-    Parallel.forRange(rows, minChunk: max(1, 8192 / max(dim, 1))) { s, e in
-      for r in s..<e {
-        let dy = dOut + r * dim
-        if let weight {
-          backwardRow(x: x + r * dim, dim: dim, mean: mean[r], rstd: rstd[r], dx: dx + r * dim,
-                      accumulate: accumulate) { dy[$0] * weight[$0] }
-        } else {
-          backwardRow(x: x + r * dim, dim: dim, mean: mean[r], rstd: rstd[r], dx: dx + r * dim,
-                      accumulate: accumulate) { dy[$0] }
+    Profiler.time(.norms) {
+      Parallel.forRange(rows, minChunk: max(1, 8192 / max(dim, 1))) { s, e in
+        for r in s..<e {
+          let dy = dOut + r * dim
+          if let weight {
+            backwardRow(x: x + r * dim, dim: dim, mean: mean[r], rstd: rstd[r], dx: dx + r * dim,
+                        accumulate: accumulate) { dy[$0] * weight[$0] }
+          } else {
+            backwardRow(x: x + r * dim, dim: dim, mean: mean[r], rstd: rstd[r], dx: dx + r * dim,
+                        accumulate: accumulate) { dy[$0] }
+          }
         }
       }
-    }
-    if let dWeight, let dBias {
-      for r in 0..<rows {
-        let xr = x + r * dim, dy = dOut + r * dim
-        let m = mean[r], rs = rstd[r]
-        for c in 0..<dim {
-          dWeight[c] += dy[c] * (xr[c] - m) * rs
-          dBias[c] += dy[c]
+      if let dWeight, let dBias {
+        for r in 0..<rows {
+          let xr = x + r * dim, dy = dOut + r * dim
+          let m = mean[r], rs = rstd[r]
+          for c in 0..<dim {
+            dWeight[c] += dy[c] * (xr[c] - m) * rs
+            dBias[c] += dy[c]
+          }
         }
       }
     }

@@ -9,9 +9,11 @@ public enum LinearOp {
     x: UnsafePointer<Float>, rows: Int, inDim: Int, outDim: Int,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
   ) {
-    sgemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, a: x, lda: inDim, b: weight, ldb: inDim,
-          c: out, ldc: outDim)
-    if let bias { addBias(out, rows: rows, cols: outDim, bias: bias) }
+    Profiler.time(.gemm) {
+      sgemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, a: x, lda: inDim, b: weight, ldb: inDim,
+            c: out, ldc: outDim)
+      if let bias { addBias(out, rows: rows, cols: outDim, bias: bias) }
+    }
   }
 
   /// Gradients of ``forward(x:rows:inDim:outDim:weight:bias:out:)``.
@@ -20,13 +22,15 @@ public enum LinearOp {
     weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false,
     dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
   ) {
-    if let dx {
-      sgemm(transA: false, transB: false, m: rows, n: inDim, k: outDim, a: dOut, lda: outDim, b: weight, ldb: inDim,
-            beta: accumulate ? 1 : 0, c: dx, ldc: inDim)
+    Profiler.time(.gemm) {
+      if let dx {
+        sgemm(transA: false, transB: false, m: rows, n: inDim, k: outDim, a: dOut, lda: outDim, b: weight, ldb: inDim,
+              beta: accumulate ? 1 : 0, c: dx, ldc: inDim)
+      }
+      sgemm(transA: true, transB: false, m: outDim, n: inDim, k: rows, a: dOut, lda: outDim, b: x, ldb: inDim,
+            beta: 1, c: dWeight, ldc: inDim)
+      if let dBias { columnSums(dOut, rows: rows, cols: outDim, into: dBias) }
     }
-    sgemm(transA: true, transB: false, m: outDim, n: inDim, k: rows, a: dOut, lda: outDim, b: x, ldb: inDim,
-          beta: 1, c: dWeight, ldc: inDim)
-    if let dBias { columnSums(dOut, rows: rows, cols: outDim, into: dBias) }
   }
 
   /// `out[r, c] += bias[c]`, parallel over rows.

@@ -9,12 +9,14 @@ public enum ModulateOp {
     x: UnsafePointer<Float>, batch: Int, tokens: Int, dim: Int,
     shift: UnsafePointer<Float>, scale: UnsafePointer<Float>, paramStride: Int, out: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(batch, minChunk: 1) { s, e in
-      for n in s..<e {
-        let sh = shift + n * paramStride, sc = scale + n * paramStride
-        for l in 0..<tokens {
-          let o = (n * tokens + l) * dim
-          for c in 0..<dim { out[o + c] = x[o + c] * (1 + sc[c]) + sh[c] }
+    Profiler.time(.norms) {
+      Parallel.forRange(batch, minChunk: 1) { s, e in
+        for n in s..<e {
+          let sh = shift + n * paramStride, sc = scale + n * paramStride
+          for l in 0..<tokens {
+            let o = (n * tokens + l) * dim
+            for c in 0..<dim { out[o + c] = x[o + c] * (1 + sc[c]) + sh[c] }
+          }
         }
       }
     }
@@ -26,16 +28,18 @@ public enum ModulateOp {
     scale: UnsafePointer<Float>, paramStride: Int, dx: UnsafeMutablePointer<Float>,
     dShift: UnsafeMutablePointer<Float>, dScale: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(batch, minChunk: 1) { s, e in
-      for n in s..<e {
-        let sc = scale + n * paramStride, dsh = dShift + n * paramStride, dsc = dScale + n * paramStride
-        for l in 0..<tokens {
-          let o = (n * tokens + l) * dim
-          for c in 0..<dim {
-            let dy = dOut[o + c]
-            dx[o + c] = dy * (1 + sc[c])
-            dsc[c] += dy * x[o + c]
-            dsh[c] += dy
+    Profiler.time(.norms) {
+      Parallel.forRange(batch, minChunk: 1) { s, e in
+        for n in s..<e {
+          let sc = scale + n * paramStride, dsh = dShift + n * paramStride, dsc = dScale + n * paramStride
+          for l in 0..<tokens {
+            let o = (n * tokens + l) * dim
+            for c in 0..<dim {
+              let dy = dOut[o + c]
+              dx[o + c] = dy * (1 + sc[c])
+              dsc[c] += dy * x[o + c]
+              dsh[c] += dy
+            }
           }
         }
       }
@@ -53,16 +57,18 @@ public enum LayerNormModulateOp {
     shift: UnsafePointer<Float>, scale: UnsafePointer<Float>, paramStride: Int,
     out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(batch, minChunk: 1) { s, e in
-      for n in s..<e {
-        let sh = shift + n * paramStride, sc = scale + n * paramStride
-        for l in 0..<tokens {
-          let r = n * tokens + l
-          let xr = x + r * dim, yr = out + r * dim
-          let (m, rs) = LayerNormOp.stats(xr, dim, eps)
-          mean[r] = m
-          rstd[r] = rs
-          for c in 0..<dim { yr[c] = (xr[c] - m) * rs * (1 + sc[c]) + sh[c] }
+    Profiler.time(.norms) {
+      Parallel.forRange(batch, minChunk: 1) { s, e in
+        for n in s..<e {
+          let sh = shift + n * paramStride, sc = scale + n * paramStride
+          for l in 0..<tokens {
+            let r = n * tokens + l
+            let xr = x + r * dim, yr = out + r * dim
+            let (m, rs) = LayerNormOp.stats(xr, dim, eps)
+            mean[r] = m
+            rstd[r] = rs
+            for c in 0..<dim { yr[c] = (xr[c] - m) * rs * (1 + sc[c]) + sh[c] }
+          }
         }
       }
     }
@@ -75,19 +81,21 @@ public enum LayerNormModulateOp {
     scale: UnsafePointer<Float>, paramStride: Int, dx: UnsafeMutablePointer<Float>, accumulate: Bool = false,
     dShift: UnsafeMutablePointer<Float>, dScale: UnsafeMutablePointer<Float>
   ) {
-    Parallel.forRange(batch, minChunk: 1) { s, e in
-      for n in s..<e {
-        let sc = scale + n * paramStride, dsh = dShift + n * paramStride, dsc = dScale + n * paramStride
-        for l in 0..<tokens {
-          let r = n * tokens + l
-          let xr = x + r * dim, dy = dOut + r * dim
-          let m = mean[r], rs = rstd[r]
-          for c in 0..<dim {
-            dsc[c] += dy[c] * (xr[c] - m) * rs
-            dsh[c] += dy[c]
-          }
-          LayerNormOp.backwardRow(x: xr, dim: dim, mean: m, rstd: rs, dx: dx + r * dim, accumulate: accumulate) {
-            dy[$0] * (1 + sc[$0])
+    Profiler.time(.norms) {
+      Parallel.forRange(batch, minChunk: 1) { s, e in
+        for n in s..<e {
+          let sc = scale + n * paramStride, dsh = dShift + n * paramStride, dsc = dScale + n * paramStride
+          for l in 0..<tokens {
+            let r = n * tokens + l
+            let xr = x + r * dim, dy = dOut + r * dim
+            let m = mean[r], rs = rstd[r]
+            for c in 0..<dim {
+              dsc[c] += dy[c] * (xr[c] - m) * rs
+              dsh[c] += dy[c]
+            }
+            LayerNormOp.backwardRow(x: xr, dim: dim, mean: m, rstd: rs, dx: dx + r * dim, accumulate: accumulate) {
+              dy[$0] * (1 + sc[$0])
+            }
           }
         }
       }

@@ -15,8 +15,10 @@ public enum PatchOp {
     image: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int, patch: Int,
     tokens: UnsafeMutablePointer<Float>
   ) {
-    permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelFirst) {
-      tokens[$0] = image[$1]
+    Profiler.time(.elementwise) {
+      permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelFirst) {
+        tokens[$0] = image[$1]
+      }
     }
   }
 
@@ -25,8 +27,10 @@ public enum PatchOp {
     dTokens: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int, patch: Int,
     dImage: UnsafeMutablePointer<Float>
   ) {
-    permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelFirst) {
-      dImage[$1] = dTokens[$0]
+    Profiler.time(.elementwise) {
+      permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelFirst) {
+        dImage[$1] = dTokens[$0]
+      }
     }
   }
 
@@ -35,8 +39,10 @@ public enum PatchOp {
     tokens: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int, patch: Int,
     image: UnsafeMutablePointer<Float>
   ) {
-    permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelLast) {
-      image[$1] = tokens[$0]
+    Profiler.time(.elementwise) {
+      permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelLast) {
+        image[$1] = tokens[$0]
+      }
     }
   }
 
@@ -45,8 +51,10 @@ public enum PatchOp {
     dImage: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int, patch: Int,
     dTokens: UnsafeMutablePointer<Float>
   ) {
-    permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelLast) {
-      dTokens[$0] = dImage[$1]
+    Profiler.time(.elementwise) {
+      permute(batch: batch, channels: channels, height: height, width: width, patch: patch, order: .channelLast) {
+        dTokens[$0] = dImage[$1]
+      }
     }
   }
 

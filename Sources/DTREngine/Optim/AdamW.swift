@@ -40,21 +40,23 @@ public final class AdamW: @unchecked Sendable {
 
   /// Applies one update using the current gradients.
   public func update() {
-    step += 1
-    let b1 = beta1, b2 = beta2, e = eps, lrv = lr, wd = weightDecay
-    let c1 = 1 / (1 - Float(Double(b1).power(step)))
-    let c2 = 1 / (1 - Float(Double(b2).power(step)))
-    for (i, p) in params.enumerated() {
-      let w = p.value.data, g = p.grad.data, mm = m[i].data, vv = v[i].data
-      Parallel.forRange(p.value.count, minChunk: 1 << 15) { s, end in
-        for j in s..<end {
-          let gj = g[j]
-          let mj = b1 * mm[j] + (1 - b1) * gj
-          let vj = b2 * vv[j] + (1 - b2) * gj * gj
-          mm[j] = mj
-          vv[j] = vj
-          let upd = (mj * c1) / ((vj * c2).squareRoot() + e) + wd * w[j]
-          w[j] -= lrv * upd
+    Profiler.time(.optimizer) {
+      step += 1
+      let b1 = beta1, b2 = beta2, e = eps, lrv = lr, wd = weightDecay
+      let c1 = 1 / (1 - Float(Double(b1).power(step)))
+      let c2 = 1 / (1 - Float(Double(b2).power(step)))
+      for (i, p) in params.enumerated() {
+        let w = p.value.data, g = p.grad.data, mm = m[i].data, vv = v[i].data
+        Parallel.forRange(p.value.count, minChunk: 1 << 15) { s, end in
+          for j in s..<end {
+            let gj = g[j]
+            let mj = b1 * mm[j] + (1 - b1) * gj
+            let vj = b2 * vv[j] + (1 - b2) * gj * gj
+            mm[j] = mj
+            vv[j] = vj
+            let upd = (mj * c1) / ((vj * c2).squareRoot() + e) + wd * w[j]
+            w[j] -= lrv * upd
+          }
         }
       }
     }

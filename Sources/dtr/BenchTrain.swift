@@ -1,0 +1,125 @@
+import ArgumentParser
+import DTRDiffusion
+import DTREngine
+import DTRModels
+import DTRTraining
+import Foundation
+
+/// `dtr bench train`: timed steps of the real trainer (the `dtr train` code path).
+struct BenchTrain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train", abstract: "Training throughput: img/s, ms/step, achieved GFLOP/s, peak RSS.")
+
+  @OptionGroup var modelOptions: ModelOptions
+  @Option(help: "Images per step.") var batch = 128
+  @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 10
+  @Option(help: "Fashion-MNIST directory.") var dataDir = "/usr/share/datasets/fashion-mnist"
+  @Flag(help: "Break a step down into GEMM / attention / norms / elementwise / optimizer / data time.") var profile = false
+  @Flag(help: "One JSON object.") var json = false
+
+  func run() throws {
+    var cfg = TrainConfig()
+    cfg.preset = modelOptions.preset
+    cfg.model = try modelOptions.config(seed: 0)
+    cfg.batch = batch
+    cfg.steps = steps + 2
+    cfg.sampleEveryEpochs = 0
+    let dir = NSTemporaryDirectory() + "dtr-bench-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = try FashionMNISTBatches(directory: dataDir, batch: batch, seed: 0, hflip: false)
+    let trainer = try Trainer(config: cfg, runDirectory: dir, data: data)
+    trainer.trainStep()
+    trainer.trainStep()
+    Profiler.reset()
+    Profiler.enabled = profile
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<steps { trainer.trainStep() }
+    let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    Profiler.enabled = false
+    let msPerStep = secs / Double(steps) * 1e3
+    let imgPerS = Double(batch * steps) / secs
+    let gflops = 3 * cfg.model.forwardFLOPsPerImage * imgPerS / 1e9
+    let peak = MachinePeak.gflops
+    let rss = peakRSSMiB()
+    let c = cfg.model
+    let name = "\(cfg.preset) \(c.hidden)/\(c.depth)/\(c.heads)/\(c.patch) routing=\(c.routing.rawValue)"
+    var obj: [String: Any] = [
+      "config": name, "batch": batch, "steps": steps, "img_per_s": imgPerS, "ms_per_step": msPerStep,
+      "gflops": gflops, "peak_share": gflops / peak, "machine_peak_gflops": peak, "peak_rss_mib": rss,
+      "blas_core": BLASRuntime.shared.coreName, "threads": BLASRuntime.shared.threads,
+    ]
+    let parts = Profiler.seconds
+    if profile {
+      var p: [String: Double] = [:]
+      for (k, v) in parts { p[k.rawValue] = v / Double(steps) * 1e3 }
+      p["other"] = msPerStep - p.values.reduce(0, +)
+      obj["profile_ms_per_step"] = p
+    }
+    if json {
+      let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+      print(String(decoding: d, as: UTF8.self))
+      return
+    }
+    print("\(name), batch \(batch), \(steps) steps, kernel \(BLASRuntime.shared.coreName)")
+    print(String(format: "  %.1f img/s   %.1f ms/step   %.1f GFLOP/s (%.0f%% of %.0f peak)   peak RSS %.0f MiB",
+                 imgPerS, msPerStep, gflops, 100 * gflops / peak, peak, rss))
+    if profile {
+      for cat in Profiler.Category.allCases {
+        let ms = (parts[cat] ?? 0) / Double(steps) * 1e3
+        print("  " + cat.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+          + String(format: "%8.1f ms/step  %5.1f%%", ms, 100 * ms / msPerStep))
+      }
+      let other = msPerStep - parts.values.reduce(0, +) / Double(steps) * 1e3
+      print("  other       " + String(format: "%8.1f ms/step  %5.1f%%", other, 100 * other / msPerStep))
+    }
+  }
+}
+
+/// `dtr bench sample`: sampling throughput of a freshly initialised model (speed does not depend on weights).
+struct BenchSample: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "sample", abstract: "Sampling throughput (img/s).")
+
+  @OptionGroup var modelOptions: ModelOptions
+  @Option(help: "Sampler.") var sampler = "ddim:50"
+  @Option(help: "Images.") var n = 256
+  @Option(help: "Guidance scale (doubles the batch when ≠ 1).") var cfg = 1.5
+  @Flag(help: "One JSON object.") var json = false
+
+  func run() throws {
+    guard let s = Sampler(parsing: sampler) else { throw CLIError("unknown sampler '\(sampler)'") }
+    let mc = try modelOptions.config(seed: 0)
+    let net = mc.build(seed: 0)
+    var rng = SplitMix64(seed: 1)
+    for p in net.parameters.trainable { rng.fillNormal(p.value.data, count: p.value.count, std: 0.02) }
+    let x = Tensor([n, mc.inChannels, mc.inputSize, mc.inputSize])
+    rng.fillNormal(x.data, count: x.count)
+    let labels = (0..<n).map { mc.conditional ? $0 % mc.numClasses : 0 }
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    s.sample(model: { x, t, y, o in net.forward(x, t: t, y: y, out: o) }, schedule: NoiseSchedule(.linear, T: mc.timesteps),
+             x: x, labels: labels, cfgScale: mc.conditional ? cfg : 1, nullClass: mc.nullClass, rng: &rng)
+    let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    let obj: [String: Any] = ["img_per_s": Double(n) / secs, "seconds": secs, "n": n, "sampler": sampler, "cfg": cfg,
+                              "peak_rss_mib": peakRSSMiB()]
+    if json {
+      print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
+    } else {
+      print(String(format: "%@ cfg %.1f: %d images in %.1f s = %.2f img/s, peak RSS %.0f MiB", sampler, cfg, n, secs,
+                   Double(n) / secs, peakRSSMiB()))
+    }
+  }
+}
+
+/// The machine's fp32 FMA peak: cores × GHz × flops/cycle (64 with AVX-512, 32 with AVX2).
+enum MachinePeak {
+  static let gflops: Double = {
+    let cpu = CPUFeatures.current()
+    let perCycle: Double = cpu.flags.contains("avx512f") ? 64 : cpu.flags.contains("avx2") ? 32 : 8
+    var mhz = 2700.0
+    if let s = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = s.split(separator: "\n").first(where: { $0.hasPrefix("cpu MHz") }),
+      let v = Double(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) {
+      mhz = v
+    }
+    return Double(ProcessInfo.processInfo.activeProcessorCount) * mhz / 1000 * perCycle
+  }()
+}
