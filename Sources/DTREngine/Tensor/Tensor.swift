@@ -22,7 +22,8 @@ public final class Tensor: @unchecked Sendable {
     self.capacity = shape.reduce(1, *)
     let bytes = max(64, ((capacity * 4 + 63) / 64) * 64)
     var raw: UnsafeMutableRawPointer?
-    precondition(posix_memalign(&raw, 64, bytes) == 0, "out of memory allocating \(bytes) bytes")
+    let status = posix_memalign(&raw, 64, bytes)  // outside precondition: its side effect must always run
+    precondition(status == 0 && raw != nil, "out of memory allocating \(bytes) bytes")
     data = raw!.bindMemory(to: Float.self, capacity: max(capacity, 16))
     data.initialize(repeating: 0, count: capacity)
   }
