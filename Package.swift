@@ -28,6 +28,7 @@ let package = Package(
     // (which fixes the CPU kernel) before the program can choose one.
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
     // engine floor
     .target(name: "DTREngine", dependencies: ["COpenBLAS"], swiftSettings: fast,
@@ -45,6 +46,9 @@ let package = Package(
     .target(name: "DTRTraining",
             dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics"],
             swiftSettings: fast),
+    // workbench floor
+    .target(name: "DTRWorkbench", dependencies: ["DTREngine", "DTRModels", "DTRTraining", "CNcursesw", "CZlib"],
+            swiftSettings: fast),
     // CLI
     .executableTarget(
       name: "dtr",
@@ -56,5 +60,7 @@ let package = Package(
 
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
+    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels", "DTREngine"],
+                swiftSettings: fast),
   ]
 )
