@@ -49,7 +49,7 @@ public struct WorkbenchController: Sendable {
   /// A one-line message for the status bar (cleared by the next key).
   public var message: (text: String, isError: Bool)?
   /// True once the user asked to quit and the trainer was told to stop.
-  public private(set) var leaving = false
+  public internal(set) var leaving = false
 
   /// A controller for a fresh model.
   public init(model: WorkbenchModel, readOnly: Bool) {
