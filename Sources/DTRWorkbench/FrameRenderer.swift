@@ -20,17 +20,26 @@ public final class FrameRenderer {
       return canvas
     }
     StatusBar.render(c, layout.status, ctx, &canvas)
-    LossPanel.render(c.model, &c.loss, layout.loss, ctx, &canvas)
-    TimestepLossPanel.render(c.model, perBucket: c.perBucketHeat, layout.timestepLoss, ctx, &canvas)
-    EventsPanel.render(c.model, layout.events, ctx, &canvas)
-    MaskPanel.render(masks(for: c), &c.mask, layout.masks, ctx, &canvas)
-    FIDPanel.render(c.model, layout.fid, ctx, &canvas)
-    SamplesPanel.render(c.model, c.samples, images: images, layout.samples, ctx, &canvas)
+    for panel in PanelID.allCases {
+      let r = layout.rect(panel, expanded: c.expanded)
+      guard !r.isEmpty else { continue }
+      switch panel {
+      case .loss: LossPanel.render(c.model, &c.loss, r, ctx, &canvas)
+      case .timestepLoss: TimestepLossPanel.render(c.model, perBucket: c.perBucketHeat, r, ctx, &canvas)
+      case .events: EventsPanel.render(c.model, r, ctx, &canvas)
+      case .masks: MaskPanel.render(masks(for: c), &c.mask, r, ctx, &canvas)
+      case .fid: FIDPanel.render(c.model, r, ctx, &canvas)
+      case .samples: SamplesPanel.render(c.model, c.samples, images: images, r, ctx, &canvas)
+      }
+    }
     StatusBar.renderHints(c, layout.hints, ctx, &canvas)
     switch c.overlay {
     case .none: break
     case .help: Overlays.renderHelp(readOnly: c.readOnly, canvas.bounds, ctx, &canvas)
-    case .editor(let e): Overlays.renderEditor(e, c.model, layout.loss, ctx, &canvas)
+    case .editor(let e):
+      // Over the loss chart, so the mask preview stays visible (over the body when a panel is expanded).
+      let r = c.expanded == nil ? layout.loss : layout.rect(c.expanded!, expanded: c.expanded)
+      Overlays.renderEditor(e, c.model, r, ctx, &canvas)
     case .confirm(let q): Overlays.renderConfirm(q, canvas.bounds, ctx, &canvas)
     }
     return canvas

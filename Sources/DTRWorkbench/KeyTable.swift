@@ -30,7 +30,7 @@ public enum Action: Hashable, Sendable {
   // main screen
   case toggleHelp, quit, pause, pauseNow, edit(Hyperparameter), unstageAll, saveCheckpoint, stop
   case cycleSmoothing, toggleLogY, zoomIn, zoomOut, moveCursor(dt: Int, dc: Int), block(Int), scrubSamples(Int)
-  case toggleHeatScale, cycleTheme, redraw
+  case toggleHeatScale, cycleTheme, redraw, expand(PanelID?)
   // editor
   case nextField, previousField, nudgeUp, nudgeDown, typeText, deleteChar, stageValue, unstageField, closeEditor
   // confirmation dialog
@@ -93,6 +93,10 @@ public enum KeyTable {
     KeyBinding([.char("c")], "per-timestep loss: global / per-bucket colour scale", .toggleHeatScale),
     KeyBinding([.char("t")], "cycle colour themes", .cycleTheme),
     KeyBinding([.ctrlL], "redraw the screen", .redraw),
+  ] + PanelID.allCases.map { p in
+    KeyBinding([.char(Character(String(p.rawValue)))], "expand \(p.title) to the whole screen (again: back)", .expand(p))
+  } + [
+    KeyBinding([.char("0"), .escape], "show all panels", .expand(nil)),
 
     KeyBinding([.tab, .down], "next field", .nextField, .editor),
     KeyBinding([.backTab, .up], "previous field", .previousField, .editor),

@@ -1,3 +1,20 @@
+/// The panels, numbered as the keys that expand them.
+public enum PanelID: Int, CaseIterable, Sendable {
+  case loss = 1, timestepLoss, events, masks, fid, samples
+
+  /// The panel's title (as drawn in its box).
+  public var title: String {
+    switch self {
+    case .loss: return "Loss"
+    case .timestepLoss: return "Per-timestep loss"
+    case .events: return "Events"
+    case .masks: return "Routing masks"
+    case .fid: return "FID"
+    case .samples: return "Samples"
+    }
+  }
+}
+
 /// Where each panel goes for a terminal size: a status line on top, a hint line at the bottom, the loss
 /// chart, per-timestep heatmap and events on the left, masks, FID and samples on the right.
 public struct Layout: Sendable, Equatable {
@@ -25,5 +42,21 @@ public struct Layout: Sendable, Equatable {
     fid = fidRect
     samples = samplesRect
     hints = bottom
+  }
+
+  /// The rectangle of `panel`; with `expanded` set, that panel gets the whole body and the others none.
+  public func rect(_ panel: PanelID, expanded: PanelID?) -> Rect {
+    if let e = expanded {
+      let body = Rect(x: 0, y: status.height, width: status.width, height: hints.y - status.height)
+      return e == panel ? body : Rect(x: 0, y: 0, width: 0, height: 0)
+    }
+    switch panel {
+    case .loss: return loss
+    case .timestepLoss: return timestepLoss
+    case .events: return events
+    case .masks: return masks
+    case .fid: return fid
+    case .samples: return samples
+    }
   }
 }

@@ -26,7 +26,7 @@ public enum Overlays {
     let rowsAvailable = max(1, screen.height - 4)
     let columns = min(3, (lines.count + rowsAvailable - 1) / rowsAvailable)
     let perColumn = (lines.count + columns - 1) / columns
-    let width = min(screen.width - 2, columns * 62)
+    let width = min(screen.width - 2, columns * 84)
     let height = min(screen.height - 2, perColumn + 2)
     let r = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2,
                  width: width, height: height)

@@ -57,8 +57,13 @@ public enum SamplesPanel {
       return sum / Double(xs.count * ys.count)
     }
     if labelled {
+      // One label per class row, on the cell row holding the class's middle; classes sharing a cell row
+      // (a short panel) keep the first label.
+      var lastRow = -1
       for (k, name) in classNames.enumerated() {
-        let cy = inner.y + (k * oh / grid.rows + oh / grid.rows / 2) / 2
+        let cy = inner.y + ((2 * k + 1) * oh / (2 * grid.rows)) / 2
+        guard cy > lastRow else { continue }
+        lastRow = cy
         canvas.text(inner.x, cy, name, ctx.style(.inactiveFg), maxWidth: labelWidth - 1)
       }
     }

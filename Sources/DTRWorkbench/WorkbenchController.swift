@@ -44,6 +44,8 @@ public struct WorkbenchController: Sendable {
   public var mask = MaskView()
   public var samples = SamplesView()
   public var perBucketHeat = false
+  /// The panel shown alone on the whole screen, if any.
+  public var expanded: PanelID?
   /// The open overlay.
   public var overlay = Overlay.none
   /// A one-line message for the status bar (cleared by the next key).
@@ -149,6 +151,8 @@ public struct WorkbenchController: Sendable {
       return [.cycleTheme]
     case .redraw:
       return [.redraw]
+    case .expand(let p):
+      expanded = p == expanded ? nil : p
     case .nextField, .previousField:
       guard case .editor(var editor) = overlay else { return [] }
       let all = Hyperparameter.allCases
