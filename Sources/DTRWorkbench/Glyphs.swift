@@ -56,6 +56,24 @@ public struct Glyphs: Sendable, Equatable {
     }
   }
 
+  /// A one-character ASCII stand-in for a non-ASCII scalar (for text that reaches an ASCII-only terminal).
+  public static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {
+    if s.isASCII { return s }
+    switch s {
+    case "→": return ">"
+    case "–", "—", "─", "╌": return "-"
+    case "…": return "~"
+    case "×": return "x"
+    case "±": return "+"
+    case "α": return "a"
+    case "β": return "b"
+    case "η": return "l"
+    case "│", "┊": return "|"
+    case "★": return "*"
+    default: return (0x2800...0x28ff).contains(s.value) ? "*" : "?"
+    }
+  }
+
   /// A braille cell from its 8 dot bits (bit i = dot i+1 in Unicode's numbering).
   public func braille(_ bits: UInt8) -> Unicode.Scalar { Unicode.Scalar(0x2800 + UInt32(bits))! }
 }

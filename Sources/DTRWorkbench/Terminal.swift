@@ -16,6 +16,8 @@ final class Terminal {
   let glyphs: Glyphs
   private var pairs: [Int64: Int32] = [:]
   private var ended = false
+  private let tty: UnsafeMutablePointer<FILE>
+  private let screen: OpaquePointer
   private let attrBits: [(Style.Attributes, attr_t)] = [
     (.bold, dtr_a_bold()), (.dim, dtr_a_dim()), (.reverse, dtr_a_reverse()), (.underline, dtr_a_underline()),
   ]
@@ -23,15 +25,19 @@ final class Terminal {
   /// Takes over the terminal. `ascii`: true forces ASCII glyphs, false forces Unicode, nil decides from
   /// the locale. `noColor`: the `NO_COLOR` value.
   init(ascii: Bool?, noColor: String?) throws {
-    guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-      throw TerminalError(description: "the workbench needs a terminal (stdin and stdout are not both a tty)")
+    // The controlling terminal, not stdin/stdout: those may be redirected to a log.
+    guard let tty = fopen("/dev/tty", "r+"), isatty(fileno(tty)) != 0 else {
+      throw TerminalError(description: "the workbench needs a terminal (/dev/tty cannot be opened)")
     }
+    self.tty = tty
     setlocale(LC_ALL, "")
     let utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
     glyphs = (ascii ?? !utf8) ? .ascii : .utf8
-    guard newterm(nil, stdout, stdin) != nil else {
+    guard let screen = newterm(nil, tty, tty) else {
+      fclose(tty)
       throw TerminalError(description: "ncurses cannot drive TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")")
     }
+    self.screen = screen
     cbreak()
     noecho()
     nonl()
@@ -52,6 +58,8 @@ final class Terminal {
     guard !ended else { return }
     ended = true
     endwin()
+    delscreen(screen)
+    fclose(tty)
   }
 
   /// Terminal size in cells.
@@ -111,7 +119,8 @@ final class Terminal {
         } else {
           pair = self.pair(fg: cell.style.fg.flatMap(depth.index), bg: cell.style.bg.flatMap(depth.index))
         }
-        _ = dtr_put_wch(Int32(y), Int32(x), wchar_t(bitPattern: cell.char.value), attrs, pair)
+        let ch = glyphs.unicode ? cell.char : Glyphs.asciiFallback(cell.char)
+        _ = dtr_put_wch(Int32(y), Int32(x), wchar_t(bitPattern: ch.value), attrs, pair)
       }
     }
     refresh()

@@ -7,6 +7,14 @@ import XCTest
 /// (for trying the UI in a terminal: `DTR_WORKBENCH_DEMO=/tmp/demo .build/debug/DTRWorkbenchPackageTests.xctest
 /// DTRWorkbenchTests.DemoTests`). Skipped otherwise.
 final class DemoTests: XCTestCase {
+  /// `DTR_WORKBENCH_WATCH=RUN_DIR`: the read-only view of a run folder, as `dtr watch` shows it.
+  func testWatchDemo() throws {
+    guard let dir = ProcessInfo.processInfo.environment["DTR_WORKBENCH_WATCH"] else {
+      throw XCTSkip("set DTR_WORKBENCH_WATCH=RUN_DIR to watch a run folder")
+    }
+    print("workbench exit: \(try Workbench.run(session: EventLogFollower(runDirectory: dir)))")
+  }
+
   func testInteractiveDemo() throws {
     guard let dir = ProcessInfo.processInfo.environment["DTR_WORKBENCH_DEMO"] else {
       throw XCTSkip("set DTR_WORKBENCH_DEMO=RUN_DIR to run the interactive demo")
