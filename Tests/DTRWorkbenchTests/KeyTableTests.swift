@@ -148,3 +148,15 @@ final class KeyTableTests: XCTestCase {
     XCTAssertEqual(c.loss.weight, 0.9, "the closing key still acts")
   }
 }
+
+final class DocsTests: XCTestCase {
+  func testDocsListEveryBinding() throws {
+    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("docs/workbench.md")
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    for b in KeyTable.bindings where !b.help.hasPrefix("expand ") {
+      XCTAssertTrue(text.contains(b.help), "docs/workbench.md lacks \"\(b.help)\"")
+    }
+    for p in PanelID.allCases { XCTAssertTrue(text.contains(p.title), p.title) }
+  }
+}
