@@ -30,6 +30,13 @@ public struct BrailleChart: Sendable {
   public var pixelsWide: Int { cols * 2 }
   public var pixelsHigh: Int { rows * 4 }
 
+  /// The dot index of a position `f` along an axis of `n` dots (0 = first dot, 1 = last). Non-finite
+  /// positions give 0 and far-off ones are clamped, so bad data can never trap.
+  public static func dot(_ f: Double, of n: Int) -> Int {
+    guard f.isFinite else { return 0 }
+    return Int((min(max(f, -1), 2) * Double(n - 1)).rounded())
+  }
+
   /// Sets the dot at (`px`, `py`), y down, in `layer` (clipped).
   public mutating func dot(_ px: Int, _ py: Int, layer: Int) {
     guard px >= 0, py >= 0, px < pixelsWide, py < pixelsHigh else { return }
@@ -48,13 +55,6 @@ public struct BrailleChart: Sendable {
       let t = Double(k) / Double(n)
       dot(x0 + Int((Double(x1 - x0) * t).rounded()), y0 + Int((Double(y1 - y0) * t).rounded()), layer: layer)
     }
-  }
-
-  /// The top layer at cell (`cx`, `cy`), or nil for an empty cell.
-  public func layer(atCell cx: Int, _ cy: Int) -> Int? {
-    guard cx >= 0, cy >= 0, cx < cols, cy < rows else { return nil }
-    let t = top[cy * cols + cx]
-    return t >= 0 ? t : nil
   }
 
   /// Copies the chart into `canvas` with its top-left cell at (`x`, `y`); empty cells are left as they are.

@@ -154,13 +154,6 @@ public struct Canvas: Sendable {
     }
   }
 
-  /// Changes the style of the cells of `r` without changing their characters.
-  public mutating func restyle(_ r: Rect, _ change: (inout Style) -> Void) {
-    for y in max(r.y, 0)..<min(r.y + r.height, height) {
-      for x in max(r.x, 0)..<min(r.x + r.width, width) { change(&cells[y * width + x].style) }
-    }
-  }
-
   /// The text of row `y`, trailing blanks kept (for tests and plain dumps).
   public func row(_ y: Int) -> String {
     guard y >= 0, y < height else { return "" }

@@ -47,8 +47,8 @@ public enum FIDPanel {
     let lo = points.map(\.1).min()!, hi = points.map(\.1).max()!
     let s0 = Double(points.first!.0), s1 = Double(max(points.last!.0, points.first!.0 + 1))
     var chart = BrailleChart(cols: r.width - labelWidth, rows: r.height)
-    func px(_ s: Int) -> Int { Int(((Double(s) - s0) / (s1 - s0) * Double(chart.pixelsWide - 1)).rounded()) }
-    func py(_ v: Double) -> Int { hi > lo ? Int(((hi - v) / (hi - lo) * Double(chart.pixelsHigh - 1)).rounded()) : chart.pixelsHigh / 2 }
+    func px(_ s: Int) -> Int { BrailleChart.dot((Double(s) - s0) / (s1 - s0), of: chart.pixelsWide) }
+    func py(_ v: Double) -> Int { BrailleChart.dot(hi > lo ? (hi - v) / (hi - lo) : 0.5, of: chart.pixelsHigh) }
     for (a, b) in zip(points, points.dropFirst()) { chart.line(px(a.0), py(a.1), px(b.0), py(b.1), layer: 0) }
     chart.draw(into: &canvas, x: r.x + labelWidth, y: r.y,
                layers: [.init(style: ctx.style(.fidFg, .bold), ascii: "*")], glyphs: ctx.glyphs)

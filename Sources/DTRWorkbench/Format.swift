@@ -33,11 +33,4 @@ public enum Format {
     if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
     return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
   }
-
-  /// Wall-clock time of day `HH:MM:SS` (local time).
-  public static func clock(_ time: Double) -> String {
-    let f = DateFormatter()
-    f.dateFormat = "HH:mm:ss"
-    return f.string(from: Date(timeIntervalSince1970: time))
-  }
 }

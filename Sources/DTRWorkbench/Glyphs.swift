@@ -26,14 +26,12 @@ public struct Glyphs: Sendable, Equatable {
   /// The shade for intensity `v` (0…1).
   public func shade(_ v: Double) -> Unicode.Scalar {
     let s = shades
-    let i = Int((min(max(v, 0), 1) * Double(s.count - 1)).rounded())
+    let i = v.isFinite ? Int((min(max(v, 0), 1) * Double(s.count - 1)).rounded()) : 0
     return s[i]
   }
 
   /// Vertical marker line in charts.
   public var markerLine: Unicode.Scalar { unicode ? "┊" : ":" }
-  /// Horizontal guide line (best-so-far).
-  public var guideLine: Unicode.Scalar { unicode ? "╌" : "-" }
   /// Filled and empty parts of a progress bar.
   public var barFull: Unicode.Scalar { unicode ? "█" : "#" }
   public var barEmpty: Unicode.Scalar { unicode ? "░" : "." }

@@ -70,12 +70,9 @@ public enum LossPanel {
     let range = view.scale.update(lo: ty(shownRaw.min() ?? 0), hi: ty(shownRaw.max() ?? 1))
 
     var chart = BrailleChart(cols: plot.width, rows: plot.height)
-    func px(_ step: Int) -> Int {
-      Int(((Double(step) - x0) / (x1 - x0) * Double(chart.pixelsWide - 1)).rounded())
-    }
+    func px(_ step: Int) -> Int { BrailleChart.dot((Double(step) - x0) / (x1 - x0), of: chart.pixelsWide) }
     func py(_ v: Double) -> Int {
-      let f = (ty(v) - range.lowerBound) / (range.upperBound - range.lowerBound)
-      return Int(((1 - f) * Double(chart.pixelsHigh - 1)).rounded())
+      BrailleChart.dot(1 - (ty(v) - range.lowerBound) / (range.upperBound - range.lowerBound), of: chart.pixelsHigh)
     }
 
     // Aggregate per dot column: raw first/last/min/max and the mean of the smoothed values.

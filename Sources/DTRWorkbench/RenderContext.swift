@@ -77,7 +77,7 @@ public struct RenderContext: Sendable {
 
   /// A horizontal progress bar of `width` cells, `fraction` full.
   public func bar(_ canvas: inout Canvas, x: Int, y: Int, width: Int, fraction: Double, _ key: ThemeKey) {
-    let full = Int((min(max(fraction, 0), 1) * Double(width)).rounded())
+    let full = fraction.isFinite ? Int((min(max(fraction, 0), 1) * Double(width)).rounded()) : 0
     for i in 0..<max(width, 0) {
       canvas.put(x + i, y, i < full ? glyphs.barFull : glyphs.barEmpty, style(i < full ? key : .inactiveFg))
     }

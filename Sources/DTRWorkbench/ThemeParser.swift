@@ -68,7 +68,7 @@ public struct ThemeLibrary: Sendable {
     var candidates: [String] = []
     if let env = ProcessInfo.processInfo.environment["DTR_THEMES_DIR"], !env.isEmpty { candidates.append(env) }
     candidates.append(FileManager.default.currentDirectoryPath + "/themes")
-    var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+    var dir = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
       .deletingLastPathComponent()
     for _ in 0..<5 {
       candidates.append(dir.appendingPathComponent("themes").path)

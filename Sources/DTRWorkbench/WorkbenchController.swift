@@ -174,7 +174,10 @@ public struct WorkbenchController: Sendable {
         message = (why, true)
         return []
       }
-      return send(.stage(editor.field, editor.value!))
+      let effects = send(.stage(editor.field, editor.value!))
+      message = ("staged \(editor.field.rawValue) = \(editor.text): pending: applies at epoch \(model.staged[editor.field]!.epoch)"
+                 + " (Esc closes the editor)", false)
+      return effects
     case .unstageField:
       guard case .editor(let editor) = overlay, model.staged[editor.field] != nil else { return [] }
       return send(.unstage(editor.field))

@@ -14,7 +14,7 @@ public struct WorkbenchModel: Sendable {
 
     /// Reads the keys `hidden depth timesteps routing alpha beta seed lr batch preset epochs steps_per_epoch`.
     public init(_ object: [String: JSONValue]) {
-      func int(_ k: String) -> Int? { object[k]?.doubleValue.flatMap { $0.isFinite ? Int($0) : nil } }
+      func int(_ k: String) -> Int? { object[k]?.doubleValue.flatMap(Int.init(exactly:)) }
       hidden = int("hidden")
       depth = int("depth")
       timesteps = int("timesteps")
@@ -25,7 +25,7 @@ public struct WorkbenchModel: Sendable {
       alpha = object["alpha"]?.doubleValue
       beta = object["beta"]?.doubleValue
       lr = object["lr"]?.doubleValue
-      seed = object["seed"]?.doubleValue.flatMap { $0 >= 0 && $0.isFinite ? UInt64($0) : nil }
+      seed = object["seed"]?.doubleValue.flatMap(UInt64.init(exactly:))
       preset = object["preset"]?.stringValue
     }
   }
@@ -159,9 +159,6 @@ public struct WorkbenchModel: Sendable {
     return Double(max(0, total - step)) * Double(batch) / ips
   }
 
-  /// The lowest logged loss.
-  public var bestLoss: Double? { losses.filter(\.isFinite).min() }
-
   /// The evaluation with the lowest FID.
   public var bestEvaluation: Evaluation? {
     evaluations.filter { $0.fid != nil }.min { $0.fid! < $1.fid! }
@@ -201,13 +198,13 @@ public struct WorkbenchModel: Sendable {
         losses.append(l)
         if !l.isFinite { note(e, "loss is \(Format.value(l))", .error) }
       }
-      if let ep = e.double("epoch") { epoch = Int(ep) }
+      if let ep = e.int("epoch") { epoch = ep }
       if let r = e.double("lr") { lr = r }
       if let ips = e.double("img_per_s") { imagesPerSecond = ips }
       if let b = e.fields["bucket_loss"]?.arrayValue { appendBuckets(BucketRow(step: e.step, losses: b.map(\.doubleValue))) }
     case .epochEnd:
-      if let ep = e.double("epoch") { epoch = Int(ep) }
-      var text = "epoch \(e.double("epoch").map { String(Int($0)) } ?? "?") done"
+      if let ep = e.int("epoch") { epoch = ep }
+      var text = "epoch \(e.int("epoch").map(String.init) ?? "?") done"
       if let m = e.double("mean_loss") { text += ": mean loss \(Format.value(m))" }
       if let s = e.double("seconds") { text += " in \(Format.duration(s))" }
       note(e, text, .info)
@@ -224,18 +221,17 @@ public struct WorkbenchModel: Sendable {
       if let s = staged[h], let n = new, abs(s.value - n) <= 1e-12 * max(1, abs(n)) { staged[h] = nil }
       let text = "\(h.rawValue) \(old.map(Format.value) ?? "?") → \(new.map(Format.value) ?? "?")"
       if source == "workbench" { confirmation = "applied: " + text }
-      note(e, text + " (\(source))" + (e.double("epoch").map { " at epoch \(Int($0))" } ?? ""), .good)
+      note(e, text + " (\(source))" + (e.int("epoch").map { " at epoch \($0)" } ?? ""), .good)
     case .hparamStaged:
       guard let h = e.string("name").flatMap(Hyperparameter.init(rawValue:)), let v = e.double("new") else { return }
-      let at = e.double("epoch").map { Int($0) } ?? staged[h]?.epoch ?? nextEpoch
+      let at = e.int("epoch") ?? staged[h]?.epoch ?? nextEpoch
       staged[h] = Staged(value: v, epoch: at)
       note(e, "staged \(h.rawValue) → \(Format.value(v)) for epoch \(at)", .info)
     case .checkpoint:
       note(e, "checkpoint (\(e.string("reason") ?? "?")): \(e.string("path") ?? "?")", .info)
     case .samples:
       guard let p = e.string("path") else { return }
-      sampleGrids.append(SampleGrid(step: e.step, path: p, rows: Int(e.double("rows") ?? 0),
-                                    cols: Int(e.double("cols") ?? 0)))
+      sampleGrids.append(SampleGrid(step: e.step, path: p, rows: e.int("rows") ?? 0, cols: e.int("cols") ?? 0))
       note(e, "samples: \(p)", .info)
     case .pause:
       paused = true
@@ -248,7 +244,7 @@ public struct WorkbenchModel: Sendable {
     case .alert:
       note(e, e.string("message") ?? "alert", e.string("level") == "error" ? .error : .warning)
     case .evalProgress:
-      evalProgress = EvalProgress(done: Int(e.double("done") ?? 0), total: Int(e.double("total") ?? 0),
+      evalProgress = EvalProgress(done: e.int("done") ?? 0, total: e.int("total") ?? 0,
                                   phase: e.string("phase") ?? "")
     case .eval:
       evalProgress = nil
@@ -259,7 +255,7 @@ public struct WorkbenchModel: Sendable {
     case .runEnd:
       endReason = e.string("reason") ?? "finished"
       evalProgress = nil
-      note(e, "run ended: \(endReason!)" + (e.double("epoch").map { " at epoch \(Int($0))" } ?? ""),
+      note(e, "run ended: \(endReason!)" + (e.int("epoch").map { " at epoch \($0)" } ?? ""),
            endReason == "error" ? .error : .info)
     }
   }
@@ -284,4 +280,9 @@ public struct WorkbenchModel: Sendable {
       return BucketRow(step: b.step, losses: merged)
     }
   }
+}
+
+extension TrainingEvent {
+  /// An integer field; nil when missing, fractional or out of range (so odd input never traps).
+  func int(_ key: String) -> Int? { double(key).flatMap(Int.init(exactly:)) }
 }

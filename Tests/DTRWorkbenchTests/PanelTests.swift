@@ -129,4 +129,23 @@ final class PanelTests: XCTestCase {
     let small = FrameRenderer().render(&c, width: 60, height: 20, RenderContext()).plainText
     XCTAssertTrue(small.contains("terminal too small: need 80×24"), small)
   }
+
+  func testOddValuesDrawWithoutTrapping() {
+    let events = [
+      Fixtures.runStart(), Fixtures.step(1, loss: .nan), Fixtures.step(2, loss: 1e308), Fixtures.step(3, loss: -1e308),
+      Fixtures.step(4, loss: 0, buckets: [1e300, nil, -1]),
+      TrainingEvent(.samples, step: 5, time: 0, ["path": .string("missing.png"), "rows": .number(1e300)]),
+      TrainingEvent(.evalProgress, step: 5, time: 0, ["done": .number(3), "total": .number(0)]),
+      TrainingEvent(.eval, step: 6, time: 0, ["fid2k": .number(1e308)]), TrainingEvent(.eval, step: 6, time: 0, [:]),
+    ]
+    var c = WorkbenchController(model: Fixtures.model(events), readOnly: false)
+    c.loss.logY = true
+    for glyphs in [Glyphs.utf8, .ascii] {
+      for color in [true, false] {
+        let frame = FrameRenderer().render(&c, width: 100, height: 30, RenderContext(glyphs: glyphs, color: color))
+        XCTAssertTrue(frame.plainText.contains("Loss"))
+      }
+    }
+    XCTAssertEqual(c.model.sampleGrids.first?.rows, 0)
+  }
 }
