@@ -64,10 +64,15 @@ public enum LossPanel {
     let x0 = Double(firstShown), x1 = Double(max(lastStep, firstShown + 1))
 
     // Log y needs positive values; fall back to linear otherwise.
-    let shownRaw = model.losses[start...].filter(\.isFinite)
-    let logY = view.logY && (shownRaw.min() ?? 0) > 0
+    var lo = Double.infinity, hi = -Double.infinity
+    for v in model.losses[start...] where v.isFinite {
+      lo = min(lo, v)
+      hi = max(hi, v)
+    }
+    if lo > hi { (lo, hi) = (0, 1) }
+    let logY = view.logY && lo > 0
     func ty(_ v: Double) -> Double { logY ? log10(v) : v }
-    let range = view.scale.update(lo: ty(shownRaw.min() ?? 0), hi: ty(shownRaw.max() ?? 1))
+    let range = view.scale.update(lo: ty(lo), hi: ty(hi))
 
     var chart = BrailleChart(cols: plot.width, rows: plot.height)
     func px(_ step: Int) -> Int { BrailleChart.dot((Double(step) - x0) / (x1 - x0), of: chart.pixelsWide) }
@@ -95,7 +100,7 @@ public enum LossPanel {
         chart.dot(c.x, py(c.sum / Double(c.n)), layer: smoothLayer)
       }
     }
-    let best = smooth.filter(\.isFinite).min()
+    let best = smooth.lazy.filter(\.isFinite).min()
     if let b = best, !logY || b > 0 {
       let y = py(b)
       for x in stride(from: 0, to: chart.pixelsWide, by: 3) { chart.dot(x, y, layer: guideLayer) }

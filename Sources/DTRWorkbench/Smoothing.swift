@@ -1,5 +1,3 @@
-import Foundation
-
 /// TensorBoard's "classic" loss smoothing: a debiased exponential moving average.
 ///
 /// `last_i = w·last_{i−1} + (1−w)·x_i` from `last = 0`, and `smoothed_i = last_i / (1 − w^{n})` with n the
@@ -12,14 +10,14 @@ public enum Smoothing {
   /// The smoothed series.
   public static func ema(_ ys: [Double], weight: Double) -> [Double] {
     let w = weight.isFinite ? min(max(weight, 0), 1) : 0
-    let finite = ys.filter(\.isFinite)
+    let finite = ys.lazy.filter(\.isFinite)
     if let first = finite.first, finite.allSatisfy({ $0 == first }) { return ys }
-    var last = 0.0, n = 0.0
+    var last = 0.0, wn = 1.0  // wn = w^n, n = finite points so far
     return ys.map { y in
       guard y.isFinite else { return y }
       last = last * w + (1 - w) * y
-      n += 1
-      return w == 1 ? last : last / (1 - pow(w, n))
+      wn *= w
+      return w == 1 ? last : last / (1 - wn)
     }
   }
 }
