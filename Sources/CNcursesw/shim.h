@@ -27,3 +27,10 @@ static inline int dtr_put_wch(int y, int x, wchar_t ch, attr_t attrs, int pair) 
   setcchar(&cell, text, attrs, 0, &pair);
   return mvadd_wch(y, x, &cell);
 }
+/// Sets the screen's background (what ncurses erases and compares blanks with) to attributes and a pair.
+static inline int dtr_set_background(attr_t attrs, int pair) {
+  cchar_t cell;
+  wchar_t text[2] = {L' ', 0};
+  setcchar(&cell, text, attrs, 0, &pair);
+  return wbkgrnd(stdscr, &cell);
+}

@@ -104,6 +104,13 @@ final class Terminal {
     clearok(curscr, true)
   }
 
+  /// Makes `style` the screen's background: what ncurses clears with and treats as blank. Without it,
+  /// ncurses erases runs of themed blanks with the terminal's default colour.
+  func setBackground(_ style: Style) {
+    let pair = depth == .monochrome ? 0 : self.pair(fg: style.fg.flatMap(depth.index), bg: style.bg.flatMap(depth.index))
+    dtr_set_background(dtr_a_normal(), pair)
+  }
+
   /// Copies the canvas to the screen and refreshes. In monochrome, a cell whose background differs from
   /// `plainBackground` is drawn reversed so highlights survive.
   func draw(_ canvas: Canvas, plainBackground: RGB?) {

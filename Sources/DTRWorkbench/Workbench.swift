@@ -54,6 +54,7 @@ public enum Workbench {
     defer { term.end() }
 
     var ctx = RenderContext(theme: theme, glyphs: term.glyphs, color: term.depth != .monochrome)
+    term.setBackground(ctx.style(.mainFg))
     var controller = WorkbenchController(model: WorkbenchModel(runDirectory: session.runDirectory),
                                          readOnly: session.isReadOnly || options.readOnly)
     if let p = problem { controller.message = (p, true) }
@@ -96,6 +97,7 @@ public enum Workbench {
             let next = names[((names.firstIndex(of: ctx.theme.name) ?? -1) + 1) % names.count]
             let (t, p) = library.load(next)
             ctx.theme = t
+            term.setBackground(ctx.style(.mainFg))
             controller.message = (p ?? "theme: \(t.name)", p != nil)
             term.invalidate()
           case .redraw:
