@@ -15,6 +15,7 @@ final class Terminal {
   /// Glyph set: Unicode on UTF-8 locales unless ASCII was forced.
   let glyphs: Glyphs
   private var pairs: [Int64: Int32] = [:]
+  private var background = Style()
   private var ended = false
   private let tty: UnsafeMutablePointer<FILE>
   private let screen: OpaquePointer
@@ -106,14 +107,20 @@ final class Terminal {
 
   /// Makes `style` the screen's background: what ncurses clears with and treats as blank. Without it,
   /// ncurses erases runs of themed blanks with the terminal's default colour.
+  /// It has a colour pair of its own (1), which the pair cache never reuses.
   func setBackground(_ style: Style) {
-    let pair = depth == .monochrome ? 0 : self.pair(fg: style.fg.flatMap(depth.index), bg: style.bg.flatMap(depth.index))
+    background = style
+    var pair: Int32 = 0
+    if depth != .monochrome {
+      pair = 1
+      init_extended_pair(pair, Int32(style.fg.flatMap(depth.index) ?? -1), Int32(style.bg.flatMap(depth.index) ?? -1))
+    }
     dtr_set_background(dtr_a_normal(), pair)
   }
 
   /// Copies the canvas to the screen and refreshes. In monochrome, a cell whose background differs from
-  /// `plainBackground` is drawn reversed so highlights survive.
-  func draw(_ canvas: Canvas, plainBackground: RGB?) {
+  /// the screen's background is drawn reversed so highlights survive.
+  func draw(_ canvas: Canvas) {
     let (w, h) = size
     for y in 0..<min(h, canvas.height) {
       for x in 0..<min(w, canvas.width) {
@@ -122,7 +129,7 @@ final class Terminal {
         for (bit, value) in attrBits where cell.style.attrs.contains(bit) { attrs |= value }
         var pair: Int32 = 0
         if depth == .monochrome {
-          if cell.style.bg != nil && cell.style.bg != plainBackground { attrs |= dtr_a_reverse() }
+          if cell.style.bg != nil && cell.style.bg != background.bg { attrs |= dtr_a_reverse() }
         } else {
           pair = self.pair(fg: cell.style.fg.flatMap(depth.index), bg: cell.style.bg.flatMap(depth.index))
         }
@@ -133,14 +140,14 @@ final class Terminal {
     refresh()
   }
 
-  /// The colour pair for terminal colour indices (nil = default), allocated on first use.
+  /// The colour pair for terminal colour indices (nil = default), allocated on first use from pair 2 up.
   private func pair(fg: Int?, bg: Int?) -> Int32 {
     let f = Int32(fg ?? -1), b = Int32(bg ?? -1)
     if f == -1 && b == -1 { return 0 }
     let key = Int64(f) << 32 | Int64(UInt32(bitPattern: b))
     if let p = pairs[key] { return p }
-    if pairs.count + 1 >= Int(dtr_color_pairs()) { pairs.removeAll() }
-    let p = Int32(pairs.count + 1)
+    if pairs.count + 2 >= Int(dtr_color_pairs()) { pairs.removeAll() }
+    let p = Int32(pairs.count + 2)
     init_extended_pair(p, f, b)
     pairs[key] = p
     return p

@@ -65,49 +65,46 @@ public enum Workbench {
     var stopDeadline: Double?, interrupted: Int32?
 
     func now() -> Double { Date().timeIntervalSince1970 }
-    func stopAndWait() {
-      if controller.canSteer && !controller.model.hasEnded {
-        session.send(.stop)
-        controller.model.noteSent(.stop)
+    /// Carries out effects; returns the exit when one of them leaves.
+    func perform(_ effects: [Effect]) -> WorkbenchExit? {
+      for effect in effects {
+        switch effect {
+        case .send(let command):
+          session.send(command)
+        case .cycleTheme:
+          let names = library.names
+          let next = names[((names.firstIndex(of: ctx.theme.name) ?? -1) + 1) % names.count]
+          let (t, p) = library.load(next)
+          ctx.theme = t
+          term.setBackground(ctx.style(.mainFg))
+          controller.message = (p ?? "theme: \(t.name)", p != nil)
+          term.invalidate()
+        case .redraw:
+          term.invalidate()
+        case .leaveAfterStop:
+          stopDeadline = now() + options.stopTimeout
+        case .leave:
+          return interrupted.map { .interrupted(signal: $0) } ?? .quit
+        }
       }
-      controller.leaving = true
-      stopDeadline = now() + options.stopTimeout
+      return nil
     }
 
     while true {
       if let s = signals.take() {
         if s == SIGCONT {
           term.invalidate()
-        } else if stopDeadline != nil || !controller.canSteer {
+        } else if controller.leaving || !controller.canSteer {
           return .interrupted(signal: s)
         } else {
           interrupted = s
-          stopAndWait()
+          if let exit = perform(controller.stopAndLeave()) { return exit }
         }
         dirty = true
       }
       if let key = term.readKey(timeout: keyWait) {
         dirty = true
-        for effect in controller.handle(key) {
-          switch effect {
-          case .send(let command):
-            session.send(command)
-          case .cycleTheme:
-            let names = library.names
-            let next = names[((names.firstIndex(of: ctx.theme.name) ?? -1) + 1) % names.count]
-            let (t, p) = library.load(next)
-            ctx.theme = t
-            term.setBackground(ctx.style(.mainFg))
-            controller.message = (p ?? "theme: \(t.name)", p != nil)
-            term.invalidate()
-          case .redraw:
-            term.invalidate()
-          case .leaveAfterStop:
-            stopDeadline = now() + options.stopTimeout
-          case .leave:
-            return stopDeadline == nil ? .quit : (interrupted.map { .interrupted(signal: $0) } ?? .quit)
-          }
-        }
+        if let exit = perform(controller.handle(key)) { return exit }
       }
       let events = session.drainEvents()
       if !events.isEmpty {
@@ -122,7 +119,7 @@ public enum Workbench {
       }
       if dirty && now() - lastFrame >= frame {
         let (w, h) = term.size
-        term.draw(renderer.render(&controller, width: w, height: h, ctx), plainBackground: ctx.theme[.mainBg])
+        term.draw(renderer.render(&controller, width: w, height: h, ctx))
         dirty = false
         lastFrame = now()
       }

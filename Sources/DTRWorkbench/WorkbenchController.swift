@@ -51,7 +51,7 @@ public struct WorkbenchController: Sendable {
   /// A one-line message for the status bar (cleared by the next key).
   public var message: (text: String, isError: Bool)?
   /// True once the user asked to quit and the trainer was told to stop.
-  public internal(set) var leaving = false
+  public private(set) var leaving = false
 
   /// A controller for a fresh model.
   public init(model: WorkbenchModel, readOnly: Bool) {
@@ -91,6 +91,13 @@ public struct WorkbenchController: Sendable {
       return []
     }
     return perform(binding.action)
+  }
+
+  /// Asks the trainer to stop (when it can be steered) and the UI to leave once the run has ended:
+  /// what a confirmed quit, Ctrl-C and SIGTERM do.
+  public mutating func stopAndLeave() -> [Effect] {
+    leaving = true
+    return (canSteer ? send(.stop) : []) + [.leaveAfterStop]
   }
 
   private mutating func send(_ command: TrainerCommand) -> [Effect] {
@@ -186,8 +193,7 @@ public struct WorkbenchController: Sendable {
     case .confirm:
       guard case .confirm(let what) = overlay else { return [] }
       overlay = .none
-      if what == .quit { leaving = true }
-      return send(.stop) + (what == .quit ? [.leaveAfterStop] : [])
+      return what == .quit ? stopAndLeave() : send(.stop)
     case .cancel:
       overlay = .none
     case .typeText:
