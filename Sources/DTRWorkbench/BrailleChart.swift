@@ -4,6 +4,7 @@
 public struct BrailleChart: Sendable {
   /// A series' look: style, and its character when braille is not available.
   public struct Layer: Sendable {
+    /// Style of the cells whose top dot is in this layer, and their character without braille.
     public var style: Style
     public var ascii: Unicode.Scalar
     /// A layer.

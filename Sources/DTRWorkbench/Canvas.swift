@@ -33,6 +33,7 @@ public struct Style: Hashable, Sendable {
     public let rawValue: UInt8
     /// Attributes from raw bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// The attribute bits.
     public static let bold = Attributes(rawValue: 1)
     public static let dim = Attributes(rawValue: 2)
     public static let reverse = Attributes(rawValue: 4)
@@ -73,6 +74,7 @@ public struct Cell: Hashable, Sendable {
 
 /// A rectangle of cells: `x`, `y` of the top-left corner, `width`, `height`.
 public struct Rect: Hashable, Sendable, CustomStringConvertible {
+  /// Top-left corner and size, in cells.
   public var x, y, width, height: Int
 
   /// A rectangle; negative sizes become empty.

@@ -44,10 +44,13 @@ public struct KeyBinding: Sendable {
     case main = "Workbench", editor = "Hyperparameter editor", dialog = "Confirmation"
   }
 
+  /// The keys that trigger the binding.
   public let keys: [Key]
   /// The keys as shown in help (defaults to the keys' labels joined by "/").
   public let label: String
+  /// What the binding does, as help shows it.
   public let help: String
+  /// What the controller does, and in which scope.
   public let action: Action
   public let scope: Scope
   /// Whether the binding works when the session is read-only (`dtr watch`): steering keys do not.

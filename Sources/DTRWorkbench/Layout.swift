@@ -18,6 +18,7 @@ public enum PanelID: Int, CaseIterable, Sendable {
 /// Where each panel goes for a terminal size: a status line on top, a hint line at the bottom, the loss
 /// chart, per-timestep heatmap and events on the left, masks, FID and samples on the right.
 public struct Layout: Sendable, Equatable {
+  /// The rectangles of the status line, the panels and the hint line.
   public var status, loss, timestepLoss, events, masks, fid, samples, hints: Rect
 
   /// The smallest terminal the layout works in.

@@ -3,6 +3,7 @@ import Foundation
 
 /// A greyscale image, 8 bits per pixel, row-major (what the samples panel draws).
 public struct GreyImage: Sendable, Equatable {
+  /// Size in pixels, and the pixels (0 = black, 255 = white).
   public let width, height: Int
   public let pixels: [UInt8]
 

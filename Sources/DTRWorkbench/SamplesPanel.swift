@@ -1,5 +1,6 @@
 /// Which sample grid is shown: nil follows the newest, otherwise an index into the model's grids.
 public struct SamplesView: Sendable, Equatable {
+  /// The grid shown (nil: the newest).
   public var index: Int?
 
   /// A view following the newest grid.

@@ -6,7 +6,9 @@ import DTRTraining
 public struct WorkbenchModel: Sendable {
   /// The run's configuration, from the `run_start` event's `config` object (missing keys stay nil).
   public struct Config: Sendable, Equatable {
+    /// Model width C, blocks, timesteps T, batch size, epochs and steps per epoch.
     public var hidden, depth, timesteps, batch, epochs, stepsPerEpoch: Int?
+    /// Routing, its α/β, learning rate, seed and preset name.
     public var routing: RoutingKind?
     public var alpha, beta, lr: Double?
     public var seed: UInt64?
@@ -32,6 +34,7 @@ public struct WorkbenchModel: Sendable {
 
   /// A hyperparameter change that took effect (drawn as a marker on the charts).
   public struct Change: Sendable, Equatable {
+    /// When, what, from and to which value, and who changed it (cli|workbench|schedule).
     public var step: Int
     public var name: Hyperparameter
     public var old, new: Double?
@@ -40,6 +43,7 @@ public struct WorkbenchModel: Sendable {
 
   /// A change waiting for the next epoch boundary.
   public struct Staged: Sendable, Equatable {
+    /// The value staged.
     public var value: Double
     /// The epoch it applies at (from the trainer's `hparam_staged` event; estimated until then).
     public var epoch: Int
@@ -47,6 +51,7 @@ public struct WorkbenchModel: Sendable {
 
   /// One finished evaluation.
   public struct Evaluation: Sendable, Equatable {
+    /// Step, FID-2k, KID (± std) and the evaluator's name.
     public var step: Int
     public var fid: Double?
     public var kid, kidStd: Double?
@@ -55,12 +60,14 @@ public struct WorkbenchModel: Sendable {
 
   /// Progress of the evaluation under way.
   public struct EvalProgress: Sendable, Equatable {
+    /// Work done of total, and the phase's name.
     public var done, total: Int
     public var phase: String
   }
 
   /// A sample grid image written by the trainer.
   public struct SampleGrid: Sendable, Equatable {
+    /// Step, image path (relative to the run folder or absolute) and grid shape.
     public var step: Int
     public var path: String
     public var rows, cols: Int
@@ -68,13 +75,16 @@ public struct WorkbenchModel: Sendable {
 
   /// Mean loss per timestep bucket at one step (nil: no sample fell in the bucket).
   public struct BucketRow: Sendable, Equatable {
+    /// The (last) step of the row and one loss per bucket.
     public var step: Int
     public var losses: [Double?]
   }
 
   /// A line of the events list.
   public struct LogLine: Sendable, Equatable {
+    /// How the line is coloured.
     public enum Level: Sendable { case info, good, warning, error }
+    /// Step, text and level.
     public var step: Int
     public var text: String
     public var level: Level
@@ -86,6 +96,7 @@ public struct WorkbenchModel: Sendable {
   public var config: Config?
   /// Loss per optimizer step, as logged (parallel arrays).
   public private(set) var lossSteps: [Int] = []
+  /// Loss values, parallel to ``lossSteps``.
   public private(set) var losses: [Double] = []
   /// Per-bucket losses over time; merged pairwise beyond ``bucketCapacity`` rows, so long runs stay small.
   public private(set) var bucketRows: [BucketRow] = []
@@ -97,10 +108,13 @@ public struct WorkbenchModel: Sendable {
   public private(set) var alpha, beta, lr: Double?
   /// Latest epoch, step and throughput.
   public private(set) var epoch: Int?
+  /// Optimizer steps so far.
   public private(set) var step = 0
+  /// Throughput of the last step.
   public private(set) var imagesPerSecond: Double?
   /// Finished evaluations, oldest first, and the one under way.
   public private(set) var evaluations: [Evaluation] = []
+  /// Progress of the evaluation under way, nil when none runs.
   public private(set) var evalProgress: EvalProgress?
   /// Sample grids, oldest first.
   public private(set) var sampleGrids: [SampleGrid] = []
