@@ -126,9 +126,11 @@ public final class ImageCache {
     self.capacity = capacity
   }
 
-  /// The image at `path` (relative paths are taken from `directory`), decoded on first use.
+  /// The image at `path`, decoded on first use. A relative path is looked up in `directory` (the run
+  /// folder) first, then in the current folder.
   public func image(_ path: String, in directory: String) -> Result<GreyImage, PNGDecoder.DecodeError> {
-    let full = path.hasPrefix("/") ? path : directory + "/" + path
+    let inRun = directory + "/" + path
+    let full = path.hasPrefix("/") || !FileManager.default.fileExists(atPath: inRun) ? path : inRun
     if let hit = entries[full] { return hit }
     let result: Result<GreyImage, PNGDecoder.DecodeError>
     if let data = FileManager.default.contents(atPath: full) {
