@@ -28,6 +28,7 @@ let package = Package(
     // (which fixes the CPU kernel) before the program can choose one.
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
     // engine floor
     .target(name: "DTREngine", dependencies: ["COpenBLAS"], swiftSettings: fast,
@@ -46,11 +47,14 @@ let package = Package(
     .target(name: "DTRTraining",
             dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics"],
             swiftSettings: fast),
+    // workbench floor
+    .target(name: "DTRWorkbench", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
+            swiftSettings: fast),
     // CLI
     .executableTarget(
       name: "dtr",
       dependencies: [
-        "DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics", "DTRTraining",
+        "DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics", "DTRTraining", "DTRWorkbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
@@ -61,5 +65,7 @@ let package = Package(
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats"], swiftSettings: fast),
+    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels", "DTREngine"],
+                swiftSettings: fast),
   ]
 )

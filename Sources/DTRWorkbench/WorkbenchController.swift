@@ -1,0 +1,204 @@
+import DTRTraining
+
+/// What a key press asks of the outside world; the controller itself never does I/O.
+public enum Effect: Equatable, Sendable {
+  /// Send this command to the trainer.
+  case send(TrainerCommand)
+  /// Switch to the next theme.
+  case cycleTheme
+  /// Repaint the whole terminal.
+  case redraw
+  /// Leave once the run has ended (a stop was sent), or when the wait times out.
+  case leaveAfterStop
+  /// Leave now.
+  case leave
+}
+
+/// Questions the workbench asks before acting.
+public enum Confirmation: Sendable, Equatable {
+  case stop, quit
+
+  /// The question, ending in `[y/n]`.
+  public var question: String {
+    switch self {
+    case .stop: return "Stop training? The trainer writes a checkpoint first. [y/n]"
+    case .quit: return "Quit? Training stops and writes a checkpoint first. [y/n]"
+    }
+  }
+}
+
+/// The modal layer above the panels.
+public enum Overlay: Sendable, Equatable {
+  case none, help, editor(HparamEditor), confirm(Confirmation)
+}
+
+/// The workbench's whole state (the model plus how it is viewed) and its key handling. Pure: keys go in,
+/// ``Effect``s come out, so steering is testable without a terminal or a trainer.
+public struct WorkbenchController: Sendable {
+  /// What the events said.
+  public var model: WorkbenchModel
+  /// Whether steering keys are disabled.
+  public let readOnly: Bool
+  /// Panel view states.
+  public var loss = LossView()
+  public var mask = MaskView()
+  public var samples = SamplesView()
+  public var perBucketHeat = false
+  /// The panel shown alone on the whole screen, if any.
+  public var expanded: PanelID?
+  /// The open overlay.
+  public var overlay = Overlay.none
+  /// A one-line message for the status bar (cleared by the next key).
+  public var message: (text: String, isError: Bool)?
+  /// True once the user asked to quit and the trainer was told to stop.
+  public private(set) var leaving = false
+
+  /// A controller for a fresh model.
+  public init(model: WorkbenchModel, readOnly: Bool) {
+    self.model = model
+    self.readOnly = readOnly
+  }
+
+  /// The key scope in force.
+  public var scope: KeyBinding.Scope {
+    switch overlay {
+    case .editor: return .editor
+    case .confirm: return .dialog
+    case .none, .help: return .main
+    }
+  }
+
+  /// Whether commands can reach a trainer.
+  public var canSteer: Bool { !readOnly && !model.hasEnded }
+
+  /// Handles one key.
+  public mutating func handle(_ key: Key) -> [Effect] {
+    message = nil
+    if key == .resize { return [] }
+    if case .help = overlay {
+      overlay = .none
+      if key == .char("?") || key == .f1 || key == .escape || key == .char("q") { return [] }
+    }
+    if case .editor(var editor) = overlay, KeyTable.binding(for: key, in: .editor) == nil
+      || (editor.expectsExponentSign && (key == .char("-") || key == .char("+"))) {
+      if case .char(let c) = key { editor.type(c) }
+      overlay = .editor(editor)
+      return []
+    }
+    guard let binding = KeyTable.binding(for: key, in: scope) else { return [] }
+    if !binding.readOnly && !canSteer {
+      message = (readOnly ? "read-only: watching \(model.runDirectory)" : "the run has ended", true)
+      return []
+    }
+    return perform(binding.action)
+  }
+
+  /// Asks the trainer to stop (when it can be steered) and the UI to leave once the run has ended:
+  /// what a confirmed quit, Ctrl-C and SIGTERM do.
+  public mutating func stopAndLeave() -> [Effect] {
+    leaving = true
+    return (canSteer ? send(.stop) : []) + [.leaveAfterStop]
+  }
+
+  private mutating func send(_ command: TrainerCommand) -> [Effect] {
+    model.noteSent(command)
+    return [.send(command)]
+  }
+
+  private mutating func perform(_ action: Action) -> [Effect] {
+    switch action {
+    case .toggleHelp:
+      overlay = .help
+    case .quit:
+      if leaving { return [.leave] }
+      if !canSteer { return [.leave] }
+      overlay = .confirm(.quit)
+    case .pause:
+      switch model.runState {
+      case .paused: return send(.resume)
+      case .pausing: return send(.pauseNow)
+      default:
+        message = ("pausing at the end of this epoch (p again: pause now)", false)
+        return send(.pauseAtEpochEnd)
+      }
+    case .pauseNow:
+      return send(model.runState == .paused ? .resume : .pauseNow)
+    case .edit(let h):
+      overlay = .editor(HparamEditor(field: h, value: model.staged[h]?.value ?? model.value(of: h)))
+    case .unstageAll:
+      guard !model.staged.isEmpty else {
+        message = ("nothing is staged", false)
+        return []
+      }
+      return model.staged.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { send(.unstage($0)) }
+    case .saveCheckpoint:
+      message = ("checkpoint requested", false)
+      return send(.saveCheckpoint)
+    case .stop:
+      overlay = .confirm(.stop)
+    case .cycleSmoothing:
+      loss.weightIndex = (loss.weightIndex + 1) % Smoothing.weights.count
+    case .toggleLogY:
+      loss.logY.toggle()
+      loss.scale = AutoScale()
+    case .zoomIn:
+      loss.zoomIn(totalSteps: model.lossSteps.last ?? 0)
+    case .zoomOut:
+      loss.zoomOut(totalSteps: model.lossSteps.last ?? 0)
+    case .moveCursor(let dt, let dc):
+      mask.move(dt: dt, dc: dc, timesteps: model.config?.timesteps ?? 1, channels: model.config?.hidden ?? 1)
+    case .block(let d):
+      let blocks = model.config?.routing == .random ? max(model.config?.depth ?? 1, 1) : 1
+      mask.block = ((mask.block + d) % blocks + blocks) % blocks
+    case .scrubSamples(let d):
+      samples.scrub(by: d, count: model.sampleGrids.count)
+    case .toggleHeatScale:
+      perBucketHeat.toggle()
+    case .cycleTheme:
+      return [.cycleTheme]
+    case .redraw:
+      return [.redraw]
+    case .expand(let p):
+      expanded = p == expanded ? nil : p
+    case .nextField, .previousField:
+      guard case .editor(var editor) = overlay else { return [] }
+      let all = Hyperparameter.allCases
+      let i = all.firstIndex(of: editor.field)! + (action == .nextField ? 1 : all.count - 1)
+      let f = all[i % all.count]
+      editor.select(f, value: model.staged[f]?.value ?? model.value(of: f))
+      overlay = .editor(editor)
+    case .nudgeUp, .nudgeDown:
+      guard case .editor(var editor) = overlay else { return [] }
+      editor.nudge(up: action == .nudgeUp, fallback: model.value(of: editor.field))
+      overlay = .editor(editor)
+    case .deleteChar:
+      guard case .editor(var editor) = overlay else { return [] }
+      editor.deleteBackward()
+      overlay = .editor(editor)
+    case .stageValue:
+      guard case .editor(let editor) = overlay else { return [] }
+      if let why = editor.error {
+        message = (why, true)
+        return []
+      }
+      let effects = send(.stage(editor.field, editor.value!))
+      message = ("staged \(editor.field.rawValue) = \(editor.text): pending: applies at epoch \(model.staged[editor.field]!.epoch)"
+                 + " (Esc closes the editor)", false)
+      return effects
+    case .unstageField:
+      guard case .editor(let editor) = overlay, model.staged[editor.field] != nil else { return [] }
+      return send(.unstage(editor.field))
+    case .closeEditor:
+      overlay = .none
+    case .confirm:
+      guard case .confirm(let what) = overlay else { return [] }
+      overlay = .none
+      return what == .quit ? stopAndLeave() : send(.stop)
+    case .cancel:
+      overlay = .none
+    case .typeText:
+      break
+    }
+    return []
+  }
+}

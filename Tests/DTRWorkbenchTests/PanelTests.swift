@@ -1,0 +1,151 @@
+import DTRModels
+import DTRTraining
+import DTRWorkbench
+import XCTest
+
+final class PanelTests: XCTestCase {
+  let theme = Theme.builtIn
+
+  /// C = 8, T = 4, α = 1, β = 0.5: width 4, window starts 0, 1, 3, 4.
+  func maskCanvas(cursor: (Int, Int), preview: Bool = false) -> (Canvas, MaskView) {
+    let model = Fixtures.model([Fixtures.runStart()])
+    let src = MaskSource.make(config: model.config, alpha: model.alpha, beta: model.beta, isPreview: preview)
+    var view = MaskView()
+    view.t = cursor.0
+    view.c = cursor.1
+    var canvas = Canvas(width: 50, height: 6)
+    MaskPanel.render(src, &view, Rect(x: 0, y: 0, width: 50, height: 6), RenderContext(), &canvas)
+    return (canvas, view)
+  }
+
+  func testMaskHeatmapCellsMatchTheDTRTable() {
+    let table = RoutingMask.dtr(timesteps: 4, channels: 8, alpha: 1, beta: 0.5)
+    XCTAssertEqual(table.starts, [0, 1, 3, 4])
+    let (c, _) = maskCanvas(cursor: (3, 7))
+    // Inside the box: 48×4 cells, heatmap 2 rows = 4 pixel rows, one pixel per table cell.
+    for cy in 0..<2 {
+      for x in 0..<8 {
+        let cell = c[1 + x, 1 + cy]!
+        if (x, cy) == (7, 1) { continue }  // cursor
+        XCTAssertEqual(cell.char, "▀")
+        XCTAssertEqual(cell.style.fg, theme.heat(table.isActive(t: 2 * cy, c: x) ? 1 : 0), "t=\(2 * cy) c=\(x)")
+        XCTAssertEqual(cell.style.bg, theme.heat(table.isActive(t: 2 * cy + 1, c: x) ? 1 : 0), "t=\(2 * cy + 1) c=\(x)")
+      }
+    }
+    XCTAssertEqual(c[8, 2]?.char, "+", "cursor at t=3 c=7")
+  }
+
+  func testMaskCursorReadout() {
+    let (c, view) = maskCanvas(cursor: (3, 7))
+    XCTAssertEqual(view.rowsPerPixel, 1)
+    XCTAssertTrue(c.row(4).contains("t=3 c=7 on"), c.row(4))
+    let (off, _) = maskCanvas(cursor: (0, 5))
+    XCTAssertTrue(off.row(4).contains("t=0 c=5 off"), off.row(4))
+  }
+
+  func testMaskPreviewIsMarkedInTheTitle() {
+    XCTAssertFalse(maskCanvas(cursor: (0, 0)).0.row(0).contains("PREVIEW"))
+    XCTAssertTrue(maskCanvas(cursor: (0, 0), preview: true).0.row(0).contains("PREVIEW"))
+  }
+
+  func testRandomRoutingHasOneTablePerBlock() {
+    let model = Fixtures.model([Fixtures.runStart(routing: "random")])
+    let src = MaskSource.make(config: model.config, alpha: 1, beta: 0.5)!
+    XCTAssertEqual(src.tables.count, 2)
+    XCTAssertNotEqual(src.tables[0], src.tables[1])
+  }
+
+  func fidCanvas(_ events: [TrainingEvent]) -> Canvas {
+    var canvas = Canvas(width: 40, height: 8)
+    FIDPanel.render(Fixtures.model(events), Rect(x: 0, y: 0, width: 40, height: 8), RenderContext(), &canvas)
+    return canvas
+  }
+
+  func testFIDPanelWithoutEvaluator() {
+    let c = fidCanvas([Fixtures.runStart()])
+    XCTAssertTrue(c.row(0).contains("FID"))
+    XCTAssertTrue(c.plainText.contains("no evaluator yet"))
+  }
+
+  func testFIDPanelProgressBarAndValues() {
+    let eval = TrainingEvent(.eval, step: 1200, time: 0, ["fid2k": .number(45.5), "kid": .number(0.031),
+                                                         "kid_std": .number(0.002), "evaluator": .string("fmnist-cnn")])
+    let better = TrainingEvent(.eval, step: 2400, time: 0, ["fid2k": .number(40), "kid": .number(0.02)])
+    let progress = TrainingEvent(.evalProgress, step: 2500, time: 0, ["done": .number(50), "total": .number(100),
+                                                                     "phase": .string("sampling")])
+    let c = fidCanvas([eval, better, progress])
+    let text = c.plainText
+    XCTAssertFalse(text.contains("no evaluator yet"))
+    XCTAssertTrue(text.contains("last  FID-2k 40  @ step 2400"), text)
+    XCTAssertTrue(text.contains("best ★ FID-2k 40"), text)
+    XCTAssertTrue(text.contains("evaluating sampling 50/100"), text)
+    let bar = c.cells.filter { $0.char == "█" }.count, empty = c.cells.filter { $0.char == "░" }.count
+    XCTAssertGreaterThan(bar, 0)
+    XCTAssertLessThanOrEqual(abs(bar - empty), 1, "half full")
+  }
+
+  func testPerTimestepHeatmapColoursHighLossBright() {
+    let m = Fixtures.model([Fixtures.step(1, loss: 1, buckets: [1.0, 0.1]), Fixtures.step(2, loss: 1, buckets: [1.0, 0.1])])
+    var canvas = Canvas(width: 40, height: 6)
+    TimestepLossPanel.render(m, perBucket: false, Rect(x: 0, y: 0, width: 40, height: 6), RenderContext(), &canvas)
+    // Area: x 7…, rows 1…3 (6 pixel rows); bucket 0 on pixel rows 0–2, bucket 1 on rows 3–5.
+    XCTAssertEqual(canvas[7, 1]?.style.fg, theme.heat(1))
+    XCTAssertEqual(canvas[7, 3]?.style.bg, theme.heat(0))
+    XCTAssertTrue(canvas.row(0).contains("Per-timestep loss  2 buckets"))
+  }
+
+  func testSamplesPanelDrawsTheDecodedGrid() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-samples-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Data(base64Encoded: PNGDecoderTests.grey4x3)!.write(to: dir.appendingPathComponent("s.png"))
+    var m = WorkbenchModel(runDirectory: dir.path)
+    m.apply(TrainingEvent(.samples, step: 500, time: 0, ["path": .string("s.png"), "rows": .number(1), "cols": .number(1)]))
+    var canvas = Canvas(width: 40, height: 5)
+    SamplesPanel.render(m, SamplesView(), images: ImageCache(), Rect(x: 0, y: 0, width: 40, height: 5), RenderContext(), &canvas)
+    XCTAssertTrue(canvas.row(0).contains("Samples  step 500  (1/1)"), canvas.row(0))
+    // Scale 2 (capped): 8×6 pixels; the top-left pixel is black, the one right of it 50/255.
+    XCTAssertEqual(canvas[1, 1]?.char, "▀")
+    XCTAssertEqual(canvas[1, 1]?.style.fg, RGB(0, 0, 0))
+    XCTAssertEqual(canvas[3, 1]?.style.fg, RGB(50, 50, 50))
+  }
+
+  func testSamplesScrubberFollowsNewestPastTheEnd() {
+    var v = SamplesView()
+    v.scrub(by: -1, count: 3)
+    XCTAssertEqual(v.index, 1)
+    v.scrub(by: -5, count: 3)
+    XCTAssertEqual(v.index, 0)
+    v.scrub(by: 5, count: 3)
+    XCTAssertNil(v.index)
+  }
+
+  func testFullFrameHasFixedTitlesAndTooSmallScreen() {
+    var c = WorkbenchController(model: Fixtures.model([Fixtures.runStart(), Fixtures.step(1, loss: 0.5)]), readOnly: false)
+    let frame = FrameRenderer().render(&c, width: 120, height: 40, RenderContext()).plainText
+    for title in ["Loss", "Routing masks", "Per-timestep loss", "FID", "Samples", "Events", "RUNNING"] {
+      XCTAssertTrue(frame.contains(title), title)
+    }
+    let small = FrameRenderer().render(&c, width: 60, height: 20, RenderContext()).plainText
+    XCTAssertTrue(small.contains("terminal too small: need 80×24"), small)
+  }
+
+  func testOddValuesDrawWithoutTrapping() {
+    let events = [
+      Fixtures.runStart(), Fixtures.step(1, loss: .nan), Fixtures.step(2, loss: 1e308), Fixtures.step(3, loss: -1e308),
+      Fixtures.step(4, loss: 0, buckets: [1e300, nil, -1]),
+      TrainingEvent(.samples, step: 5, time: 0, ["path": .string("missing.png"), "rows": .number(1e300)]),
+      TrainingEvent(.evalProgress, step: 5, time: 0, ["done": .number(3), "total": .number(0)]),
+      TrainingEvent(.eval, step: 6, time: 0, ["fid2k": .number(1e308)]), TrainingEvent(.eval, step: 6, time: 0, [:]),
+    ]
+    var c = WorkbenchController(model: Fixtures.model(events), readOnly: false)
+    c.loss.logY = true
+    for glyphs in [Glyphs.utf8, .ascii] {
+      for color in [true, false] {
+        let frame = FrameRenderer().render(&c, width: 100, height: 30, RenderContext(glyphs: glyphs, color: color))
+        XCTAssertTrue(frame.plainText.contains("Loss"))
+      }
+    }
+    XCTAssertEqual(c.model.sampleGrids.first?.rows, 0)
+  }
+}
