@@ -2,6 +2,7 @@ import ArgumentParser
 import DTRDiffusion
 import DTRModels
 import DTRTraining
+import DTRWorkbench
 import Foundation
 
 /// `dtr train`: train a DiT with DTR on Fashion-MNIST (the workbench on a terminal, headless otherwise).
@@ -31,6 +32,8 @@ struct Train: ParsableCommand {
   @Option(help: "Guidance scale for grids.") var cfg = 1.5
   @Option(help: "Checkpoints to keep.") var keep = 3
   @Flag(help: "No workbench: print progress to stderr (automatic when stdout is not a terminal).") var headless = false
+  @Option(help: "Workbench theme: a name in themes/ (default, light, high-contrast, greyscale) or a .theme path.")
+  var theme = "default"
 
   func validate() throws {
     if resume && runDir == nil { throw ValidationError("--resume needs --run-dir runs/NAME") }
@@ -82,7 +85,6 @@ struct Train: ParsableCommand {
     let data = try FashionMNISTBatches(directory: cfg.dataDir, batch: cfg.batch, seed: cfg.seed, hflip: cfg.hflip)
     let trainer = try Trainer(config: cfg, runDirectory: dir, data: data, resumeFrom: resumeFrom)
     let interactive = !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0
-    let reason = try TrainingHost.run(trainer, interactive: interactive)
-    if reason == "error" { throw ExitCode.failure }
+    _ = TrainingHost.run(trainer, workbench: interactive ? WorkbenchOptions(theme: theme) : nil)
   }
 }

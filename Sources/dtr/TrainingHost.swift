@@ -1,4 +1,5 @@
 import DTRTraining
+import DTRWorkbench
 import Foundation
 
 /// Runs a trainer on its own thread and drives either the workbench or the headless progress line,
@@ -7,17 +8,25 @@ enum TrainingHost {
   nonisolated(unsafe) static var signalled: Int32 = 0
 
   /// Blocks until the run ends; returns the trainer's end reason.
-  static func run(_ trainer: Trainer, interactive: Bool) throws -> String {
-    signal(SIGINT) { _ in TrainingHost.signalled = 1 }
-    signal(SIGTERM) { _ in TrainingHost.signalled = 1 }
-    var reason = ""
+  static func run(_ trainer: Trainer, workbench: WorkbenchOptions?) -> String {
+    let box = ReasonBox()
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
-      reason = trainer.run()
+      box.reason = trainer.run()
       done.signal()
     }
     thread.stackSize = 16 << 20
     thread.start()
+    if let options = workbench {
+      do {
+        // The workbench installs its own signal handlers (first Ctrl-C: stop with a checkpoint).
+        _ = try Workbench.run(session: trainer, options: options)
+      } catch {
+        FileHandle.standardError.write("workbench unavailable (\(error)); continuing headless\n".data(using: .utf8)!)
+      }
+    }
+    signal(SIGINT) { _ in TrainingHost.signalled = 1 }
+    signal(SIGTERM) { _ in TrainingHost.signalled = 1 }
     let progress = HeadlessProgress(total: trainer.totalSteps, stepsPerEpoch: trainer.data.batchesPerEpoch)
     var sentStop = false
     while done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
@@ -30,6 +39,11 @@ enum TrainingHost {
     }
     progress.consume(trainer.drainEvents())
     progress.finish()
-    return reason
+    return box.reason
   }
+}
+
+/// The trainer thread's result, handed to the main thread after the join.
+private final class ReasonBox: @unchecked Sendable {
+  var reason = ""
 }
