@@ -9,7 +9,7 @@ import DTREngine
 /// `QKVAttention`'s channel order (`use_new_attention_order=True`: all heads' queries, then keys, then
 /// values), which is ``AttentionOp``'s layout. `proj_out` starts at zero, so the block is the identity at init.
 final class AttentionBlock: UNetModule {
-  let channels: Int, side: Int, tokens: Int, heads: Int
+  let channels: Int, tokens: Int, heads: Int
   let norm: GroupNormLayer, qkv: Linear, proj: Linear
 
   private var capacity = 0
@@ -19,7 +19,7 @@ final class AttentionBlock: UNetModule {
   private var mean = Tensor([0]), rstd = Tensor([0])
 
   init(_ store: ParameterStore, _ prefix: String, channels: Int, side: Int, headChannels: Int, groupLimit: Int) {
-    (self.channels, self.side, tokens, heads) = (channels, side, side * side, channels / headChannels)
+    (self.channels, tokens, heads) = (channels, side * side, channels / headChannels)
     norm = GroupNormLayer(store, "\(prefix).norm", channels: channels, groupLimit: groupLimit)
     qkv = Linear(store, "\(prefix).qkv", channels, 3 * channels)
     proj = Linear(store, "\(prefix).proj_out", channels, channels)
