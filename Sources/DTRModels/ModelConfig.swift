@@ -40,29 +40,52 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   /// Seed of random routing tables.
   public var routingSeed: UInt64 = 0
 
+  /// UNet base width (ADM `model_channels`), also the width of the sinusoidal timestep features.
+  public var baseChannels = 64
+  /// UNet width multiplier per resolution level (ADM `channel_mult`); level l runs at ⌈inputSize/2^l⌉.
+  public var channelMult = [1, 2, 2]
+  /// UNet residual blocks per level on the way down (ADM `num_res_blocks`); the way up has one more.
+  public var blocksPerLevel = 2
+  /// Self-attention also at level 1 (14×14 for 28×28 inputs); level 2 (7×7) and the middle always have it.
+  public var attentionAt14 = false
+  /// UNet GroupNorm groups (ADM: 32); a layer of C channels uses the largest divisor of C not above this.
+  public var groups = 32
+  /// Channels per UNet attention head (ADM `num_head_channels`).
+  public var headChannels = 64
+  /// UNet downsampling by a stride-2 3×3 convolution (ADM `conv_resample`) instead of 2×2 average pooling.
+  public var downsampleConv = true
+
   /// A configuration with the defaults above (the `small` preset).
   public init() {}
 
-  /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2).
+  /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2);
+  /// UNet `unet-tiny` (base 16, mult 1-2-2, 1 block per level, 8 groups, 32-channel heads) and
+  /// `unet-small` (base 64, mult 1-2-2, 2 blocks per level, 32 groups, 64-channel heads).
   public static func preset(_ name: String) -> ModelConfig? {
     var c = ModelConfig()
     switch name {
     case "tiny": (c.hidden, c.depth, c.heads, c.patch) = (64, 2, 2, 4)
     case "small": break
     case "base": (c.hidden, c.depth, c.heads, c.patch) = (256, 8, 8, 2)
+    case "unet-tiny":
+      c.arch = .unet
+      (c.baseChannels, c.channelMult, c.blocksPerLevel, c.groups, c.headChannels) = (16, [1, 2, 2], 1, 8, 32)
+    case "unet-small":
+      c.arch = .unet
+      (c.baseChannels, c.channelMult, c.blocksPerLevel, c.groups, c.headChannels) = (64, [1, 2, 2], 2, 32, 64)
     default: return nil
     }
     return c
   }
 
-  /// The preset names, in size order.
-  public static let presetNames = ["tiny", "small", "base"]
+  /// The preset names, DiT then UNet, each in size order.
+  public static let presetNames = ["tiny", "small", "base", "unet-tiny", "unet-small"]
 
   /// Builds the network this configuration describes, initialised from `seed`.
   public func build(seed: UInt64) -> any DenoisingNetwork {
     switch arch {
     case .dit: return DiT(self, seed: seed)
-    case .unet: fatalError("the UNet is not built yet")
+    case .unet: return UNet(self, seed: seed)
     }
   }
 
@@ -77,20 +100,71 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 
   /// Why this configuration cannot be built, or nil.
   public var validationError: String? {
+    if !(alpha > 0) || !alpha.isFinite { return "alpha must be > 0 (got \(alpha))" }
+    if !(beta > 0 && beta <= 1) { return "beta must be in (0, 1] (got \(beta))" }
+    switch arch {
+    case .dit: return ditValidationError
+    case .unet: return unetValidationError
+    }
+  }
+
+  private var ditValidationError: String? {
     if inputSize % patch != 0 { return "patch \(patch) must divide the image size \(inputSize)" }
     if hidden % heads != 0 { return "hidden \(hidden) must be divisible by heads \(heads)" }
     if hidden % 4 != 0 { return "hidden \(hidden) must be divisible by 4 (2-D sin-cos positions)" }
     if depth < 1 { return "depth must be ≥ 1" }
-    if !(alpha > 0) || !alpha.isFinite { return "alpha must be > 0 (got \(alpha))" }
-    if !(beta > 0 && beta <= 1) { return "beta must be in (0, 1] (got \(beta))" }
     if Int(Double(hidden) * beta) < 1 { return "beta \(beta) leaves no active channel of \(hidden)" }
     return nil
   }
 
-  /// Forward FLOPs per image (multiply-adds × 2) of the GEMMs and attention products.
+  /// Forward FLOPs per image (multiply-adds × 2) of the GEMMs, convolutions and attention products.
   public var forwardFLOPsPerImage: Double {
+    arch == .dit ? ditForwardFLOPs : unetForwardFLOPs
+  }
+
+  private var ditForwardFLOPs: Double {
     let L = Double(tokens), D = Double(hidden), pp = Double(patch * patch * inChannels)
     let block = 2 * L * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * L * L * D + 2 * D * 6 * D
     return Double(depth) * block + 2 * L * pp * D * 2 + 2 * D * 2 * D + 2 * (256 * D + D * D)
+  }
+}
+
+extension ModelConfig {
+  enum CodingKeys: String, CodingKey {
+    case arch, inputSize, inChannels, patch, hidden, depth, heads, mlpRatio, numClasses, classDropout, timesteps
+    case routing, alpha, beta, routingSeed
+    case baseChannels, channelMult, blocksPerLevel, attentionAt14, groups, headChannels, downsampleConv
+  }
+
+  /// Decodes a configuration; fields the input lacks keep their defaults, so configurations written
+  /// before a field existed (e.g. the UNet fields) still load.
+  public init(from decoder: any Decoder) throws {
+    self.init()
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+      if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
+    }
+    try read(.arch, &arch)
+    try read(.inputSize, &inputSize)
+    try read(.inChannels, &inChannels)
+    try read(.patch, &patch)
+    try read(.hidden, &hidden)
+    try read(.depth, &depth)
+    try read(.heads, &heads)
+    try read(.mlpRatio, &mlpRatio)
+    try read(.numClasses, &numClasses)
+    try read(.classDropout, &classDropout)
+    try read(.timesteps, &timesteps)
+    try read(.routing, &routing)
+    try read(.alpha, &alpha)
+    try read(.beta, &beta)
+    try read(.routingSeed, &routingSeed)
+    try read(.baseChannels, &baseChannels)
+    try read(.channelMult, &channelMult)
+    try read(.blocksPerLevel, &blocksPerLevel)
+    try read(.attentionAt14, &attentionAt14)
+    try read(.groups, &groups)
+    try read(.headChannels, &headChannels)
+    try read(.downsampleConv, &downsampleConv)
   }
 }

@@ -14,8 +14,9 @@ public final class DiT: @unchecked Sendable {
   /// The routing table of each block (`[T, D]`).
   public private(set) var masks: [RoutingMask]
 
-  let xEmbed: Linear, tMLP0: Linear, tMLP2: Linear, finalAdaLN: Linear, finalLinear: Linear
-  let posEmbed: Parameter, labelTable: Parameter
+  let xEmbed: Linear, finalAdaLN: Linear, finalLinear: Linear
+  let posEmbed: Parameter
+  let cond: ConditionEmbedder
   let blocks: [DiTBlock]
   private let ws = DiTWorkspace()
 
@@ -23,11 +24,9 @@ public final class DiT: @unchecked Sendable {
   private var capacity = 0
   private var batch = 0
   private var timesteps: [Int] = []
-  private var labels: [Int] = []
-  private var patches = Tensor([0]), tFreq = Tensor([0]), tH = Tensor([0]), tAct = Tensor([0])
-  private var cVec = Tensor([0]), cAct = Tensor([0]), maskRows = Tensor([0]), streams: [Tensor] = []
+  private var patches = Tensor([0]), maskRows = Tensor([0]), streams: [Tensor] = []
   private var fMod = Tensor([0]), fIn = Tensor([0]), fMean = Tensor([0]), fRstd = Tensor([0]), fOut = Tensor([0])
-  private var dCond = Tensor([0]), dTmp = Tensor([0]), dFMod = Tensor([0]), dFOut = Tensor([0])
+  private var dFMod = Tensor([0]), dFOut = Tensor([0])
 
   /// Builds a DiT with DiT's initialisation from `seed` (zeroed adaLN and output layers: the output is
   /// exactly 0 and every block is the identity at init).
@@ -38,9 +37,8 @@ public final class DiT: @unchecked Sendable {
     let p = parameters
     xEmbed = Linear(p, "x_embedder.proj", pp, D)
     posEmbed = p.make("pos_embed", [1, config.tokens, D], trainable: false)
-    tMLP0 = Linear(p, "t_embedder.mlp.0", 256, D)
-    tMLP2 = Linear(p, "t_embedder.mlp.2", D, D)
-    labelTable = p.make("y_embedder.embedding_table.weight", [config.labelRows, D])
+    cond = ConditionEmbedder(p, mlp: ("t_embedder.mlp.0", "t_embedder.mlp.2"),
+                             table: "y_embedder.embedding_table.weight", features: 256, dim: D, rows: config.labelRows)
     blocks = (0..<config.depth).map { DiTBlock(p, index: $0, hidden: D, heads: config.heads, mlpRatio: config.mlpRatio) }
     finalAdaLN = Linear(p, "final_layer.adaLN_modulation.1", D, 2 * D)
     finalLinear = Linear(p, "final_layer.linear", D, pp)
@@ -58,9 +56,9 @@ public final class DiT: @unchecked Sendable {
       b.qkv.initXavier(&rng); b.proj.initXavier(&rng); b.fc1.initXavier(&rng); b.fc2.initXavier(&rng)
     }
     xEmbed.initXavier(&rng)
-    Initializer.normal(labelTable.value, std: 0.02, rng: &rng)
-    Initializer.normal(tMLP0.weight.value, std: 0.02, rng: &rng)
-    Initializer.normal(tMLP2.weight.value, std: 0.02, rng: &rng)
+    Initializer.normal(cond.table.value, std: 0.02, rng: &rng)
+    Initializer.normal(cond.fc0.weight.value, std: 0.02, rng: &rng)
+    Initializer.normal(cond.fc2.weight.value, std: 0.02, rng: &rng)
     // adaLN-Zero: modulation and output layers start at zero (already zero-filled).
     let grid = config.inputSize / config.patch
     let pos = SinCos.positions2D(dim: config.hidden, gridSize: grid)
@@ -87,11 +85,10 @@ public final class DiT: @unchecked Sendable {
     ws.reserve(batch: n, tokens: L, hidden: D, mlp: D * config.mlpRatio)
     guard n > capacity else { return }
     capacity = n
-    patches = Tensor([n * L, pp]); tFreq = Tensor([n, 256]); tH = Tensor([n, D]); tAct = Tensor([n, D])
-    cVec = Tensor([n, D]); cAct = Tensor([n, D]); maskRows = Tensor([config.depth, n, D])
+    patches = Tensor([n * L, pp]); maskRows = Tensor([config.depth, n, D])
     streams = (0...config.depth).map { _ in Tensor([n * L, D]) }
     fMod = Tensor([n, 2 * D]); fIn = Tensor([n * L, D]); fMean = Tensor([n * L]); fRstd = Tensor([n * L])
-    fOut = Tensor([n * L, pp]); dCond = Tensor([n, D]); dTmp = Tensor([n, D]); dFMod = Tensor([n, 2 * D])
+    fOut = Tensor([n * L, pp]); dFMod = Tensor([n, 2 * D])
     dFOut = Tensor([n * L, pp])
   }
 
@@ -105,20 +102,14 @@ public final class DiT: @unchecked Sendable {
     reserve(N)
     batch = N
     timesteps = t
-    labels = y
     // patch embedding + positions
     PatchOp.patchify(image: x.data, batch: N, channels: C, height: H, width: H, patch: p, tokens: patches.data)
     let x0 = streams[0].data
     xEmbed.forward(patches.data, rows: N * L, x0)
     for n in 0..<N { Kernels.add(posEmbed.value.data, into: x0 + n * L * D, L * D) }
-    // conditioning c = MLP(freq(t)) + table[y]; cAct = SiLU(c)
-    SinCos.timesteps(t, dim: 256, into: tFreq.data)
-    tMLP0.forward(tFreq.data, rows: N, tH.data)
-    SiLUOp.forward(x: tH.data, count: N * D, out: tAct.data)
-    tMLP2.forward(tAct.data, rows: N, cVec.data)
-    EmbeddingOp.forward(table: labelTable.value.data, dim: D, indices: y, out: dTmp.data)
-    Kernels.add(dTmp.data, into: cVec.data, N * D)
-    SiLUOp.forward(x: cVec.data, count: N * D, out: cAct.data)
+    // conditioning SiLU(c), c = MLP(freq(t)) + table[y]
+    cond.forward(t: t, y: y)
+    let cAct = cond.activation
     // blocks
     for (i, b) in blocks.enumerated() {
       let mrow = maskRow(i)
@@ -155,7 +146,7 @@ public final class DiT: @unchecked Sendable {
     LayerNormModulateOp.backward(dOut: dX2, x: streams[config.depth].data, batch: N, tokens: L, dim: D,
                                  mean: fMean.data, rstd: fRstd.data, scale: fMod.data + D, paramStride: 2 * D,
                                  dx: dX, dShift: dFMod.data, dScale: dFMod.data + D)
-    dCond.data.update(repeating: 0, count: N * D)
+    let cAct = cond.activation, dCond = cond.dActivation
     finalAdaLN.backward(dFMod.data, x: cAct.data, rows: N, dx: dCond.data, accumulate: true)
     for i in stride(from: config.depth - 1, through: 0, by: -1) {
       let mrow: UnsafePointer<Float>? = config.routing == .none ? nil : UnsafePointer(maskRows.data + i * N * D)
@@ -164,11 +155,6 @@ public final class DiT: @unchecked Sendable {
       swap(&dX, &dX2)
     }
     xEmbed.backward(dX, x: patches.data, rows: N * L, dx: nil)
-    // conditioning
-    SiLUOp.backward(dOut: dCond.data, x: cVec.data, count: N * D, dx: dTmp.data)
-    EmbeddingOp.backward(dOut: dTmp.data, dim: D, indices: labels, dTable: labelTable.grad.data)
-    tMLP2.backward(dTmp.data, x: tAct.data, rows: N, dx: dCond.data)
-    SiLUOp.backward(dOut: dCond.data, x: tH.data, count: N * D, dx: dTmp.data)
-    tMLP0.backward(dTmp.data, x: tFreq.data, rows: N, dx: nil)
+    cond.backward()
   }
 }

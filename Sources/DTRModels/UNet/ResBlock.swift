@@ -1,0 +1,107 @@
+import DTREngine
+
+/// ADM's residual block (`unet.py::ResBlock`, `use_scale_shift_norm=True`, no dropout) with Denoising Task
+/// Routing on its input:
+///
+///     a   = m ⊙ x                                   (m: each image's mask row, [N, C_in]; a = x without routing)
+///     h   = in_layers:  conv3×3(SiLU(GN(a)))
+///     (scale, shift) = emb_layers: Linear(SiLU(emb))
+///     h   = out_layers: zero-conv3×3(SiLU(GN(h)·(1 + scale) + shift))
+///     out = skip(x) + h                             (skip: identity, or a 1×1 conv when C_in ≠ C_out)
+///
+/// The branch reads only the routed channels; the skip path reads all of x. With C_in = C_out this is
+/// the DiT form `x + Block(m ⊙ x)` (docs/unet.md).
+final class ResBlock: UNetModule {
+  let cin: Int, cout: Int, side: Int, plane: Int
+  let norm1: GroupNormLayer, conv1: ConvLayer, embProj: Linear, norm2: GroupNormLayer, conv2: ConvLayer
+  let skip: ConvLayer?
+  /// The routing table (`[T, C_in]`), or nil without routing.
+  var mask: RoutingMask?
+
+  private var capacity = 0
+  private var input: UnsafePointer<Float>?
+  private(set) var out = Tensor([0])
+  private var maskRows = Tensor([0]), masked = Tensor([0]), g1 = Tensor([0]), s1 = Tensor([0]), h1 = Tensor([0])
+  private var e = Tensor([0]), g2 = Tensor([0]), m2 = Tensor([0]), s2 = Tensor([0])
+  private var mean1 = Tensor([0]), rstd1 = Tensor([0]), mean2 = Tensor([0]), rstd2 = Tensor([0])
+
+  init(_ store: ParameterStore, _ prefix: String, inChannels: Int, outChannels: Int, side: Int, embed: Int,
+       groupLimit: Int) {
+    (cin, cout, self.side, plane) = (inChannels, outChannels, side, side * side)
+    norm1 = GroupNormLayer(store, "\(prefix).in_layers.0", channels: cin, groupLimit: groupLimit)
+    conv1 = ConvLayer(store, "\(prefix).in_layers.2", cin, cout, kernel: 3)
+    embProj = Linear(store, "\(prefix).emb_layers.1", embed, 2 * cout)
+    norm2 = GroupNormLayer(store, "\(prefix).out_layers.0", channels: cout, groupLimit: groupLimit)
+    conv2 = ConvLayer(store, "\(prefix).out_layers.3", cout, cout, kernel: 3)
+    skip = cin == cout ? nil : ConvLayer(store, "\(prefix).skip_connection", cin, cout, kernel: 1)
+  }
+
+  /// PyTorch defaults, with `out_layers.3` left at zero (ADM's `zero_module`).
+  func initialize(_ rng: inout SplitMix64) {
+    conv1.initDefault(&rng)
+    embProj.initDefault(&rng)
+    skip?.initDefault(&rng)
+  }
+
+  func reserve(batch n: Int) {
+    guard n > capacity else { return }
+    capacity = n
+    let xin = n * cin * plane, xout = n * cout * plane
+    maskRows = Tensor([n * cin]); masked = Tensor([xin]); g1 = Tensor([xin]); s1 = Tensor([xin])
+    h1 = Tensor([xout]); e = Tensor([n * 2 * cout]); g2 = Tensor([xout]); m2 = Tensor([xout]); s2 = Tensor([xout])
+    out = Tensor([xout])
+    mean1 = Tensor([n * norm1.groups]); rstd1 = Tensor([n * norm1.groups])
+    mean2 = Tensor([n * norm2.groups]); rstd2 = Tensor([n * norm2.groups])
+  }
+
+  func forward(_ x: UnsafePointer<Float>, _ step: UNetStep) {
+    let N = step.batch, ws = step.ws
+    input = x
+    var a = x
+    if let mask {
+      mask.gather(timesteps: step.timesteps, into: maskRows.data)
+      PlaneOps.mask(x, rows: maskRows.data, batch: N, channels: cin, plane: plane, out: masked.data)
+      a = UnsafePointer(masked.data)
+    }
+    norm1.forward(a, batch: N, plane: plane, out: g1.data, mean: mean1.data, rstd: rstd1.data)
+    SiLUOp.forward(x: g1.data, count: N * cin * plane, out: s1.data)
+    conv1.forward(s1.data, batch: N, side: side, out: h1.data, ws: ws.conv)
+    embProj.forward(step.emb, rows: N, e.data)
+    norm2.forward(h1.data, batch: N, plane: plane, out: g2.data, mean: mean2.data, rstd: rstd2.data)
+    PlaneOps.modulateSiLU(g2.data, scale: e.data, shift: e.data + cout, stride: 2 * cout, batch: N, channels: cout,
+                          plane: plane, modulated: m2.data, out: s2.data)
+    conv2.forward(s2.data, batch: N, side: side, out: out.data, ws: ws.conv)
+    if let skip {
+      skip.forward(x, batch: N, side: side, out: ws.t0.data, ws: ws.conv)
+      Kernels.add(ws.t0.data, into: out.data, N * cout * plane)
+    } else {
+      Kernels.add(x, into: out.data, N * cout * plane)
+    }
+  }
+
+  func backward(_ dOut: UnsafePointer<Float>, _ step: UNetStep, dx: UnsafeMutablePointer<Float>) {
+    let N = step.batch, ws = step.ws, x = input!, t0 = ws.t0.data, t1 = ws.t1.data, dE = ws.dEmbProj.data
+    // skip path
+    if let skip {
+      skip.backward(dOut, x: x, batch: N, side: side, dx: dx, ws: ws.conv)
+    } else {
+      dx.update(from: dOut, count: N * cin * plane)
+    }
+    // out_layers and emb_layers
+    conv2.backward(dOut, x: s2.data, batch: N, side: side, dx: t0, ws: ws.conv)
+    PlaneOps.modulateSiLUBackward(t0, x: g2.data, modulated: m2.data, scale: e.data, stride: 2 * cout, batch: N,
+                                  channels: cout, plane: plane, dx: t0, dScale: dE, dShift: dE + cout)
+    embProj.backward(dE, x: step.emb, rows: N, dx: step.dEmb, accumulate: true)
+    norm2.backward(t0, x: h1.data, batch: N, plane: plane, mean: mean2.data, rstd: rstd2.data, dx: t1, ws: ws)
+    // in_layers
+    conv1.backward(t1, x: s1.data, batch: N, side: side, dx: t0, ws: ws.conv)
+    SiLUOp.backward(dOut: t0, x: g1.data, count: N * cin * plane, dx: t0)
+    if mask != nil {
+      norm1.backward(t0, x: masked.data, batch: N, plane: plane, mean: mean1.data, rstd: rstd1.data, dx: t1, ws: ws)
+      PlaneOps.mask(t1, rows: maskRows.data, batch: N, channels: cin, plane: plane, accumulate: true, out: dx)
+    } else {
+      norm1.backward(t0, x: x, batch: N, plane: plane, mean: mean1.data, rstd: rstd1.data, dx: dx, accumulate: true,
+                     ws: ws)
+    }
+  }
+}
