@@ -41,3 +41,11 @@ public enum MetricSuite {
                         evaluatorTag: evaluatorTag, sampleCount: generated.rows)
   }
 }
+
+extension MetricSuite {
+  /// The FID's name with its sample count: `FID-10k`, `FID-2k`, or `FID-500` for counts that are not
+  /// whole thousands. FIDs of different sample counts must never be compared.
+  public static func fidName(samples: Int) -> String {
+    samples % 1000 == 0 ? "FID-\(samples / 1000)k" : "FID-\(samples)"
+  }
+}

@@ -8,7 +8,7 @@ struct DTR: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dtr",
     abstract: "Train diffusion models with Denoising Task Routing on the CPU, and watch them learn.",
-    subcommands: [Train.self, Masks.self, Doctor.self, EvaluatorCommand.self])
+    subcommands: [Train.self, Masks.self, Doctor.self, EvaluatorCommand.self, Eval.self, MetricsCommand.self])
 
   static func main() {
     KernelGuard.ensureVerifiedKernel()
