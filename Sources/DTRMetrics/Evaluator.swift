@@ -83,3 +83,22 @@ public final class Evaluator: @unchecked Sendable {
                                   realStatistics: reference.statistics, evaluatorTag: tag)
   }
 }
+
+extension Evaluator {
+  /// The floors to quote beside any model's numbers: the first 10 000 training images scored as if they
+  /// were generated (FID, KID, precision/recall, IS against the test set), and the IS of the test set
+  /// itself (the practical IS ceiling).
+  public func floors(dataDirectory: String = FashionMNIST.defaultDirectory) throws
+    -> (trainVersusTest: MetricReport, testInceptionScore: InceptionScore) {
+    let reference = try referenceSet(dataDirectory: dataDirectory)
+    let train = try FashionMNIST.load(split: .train, directory: dataDirectory)
+    let count = reference.features.rows
+    let subset = ImageDataset(count: count, height: train.height, width: train.width,
+                              pixels: Array(train.pixels.prefix(count * train.height * train.width)),
+                              labels: Array(train.labels.prefix(count)))
+    let (features, logits) = self.features(dataset: subset)
+    let report = try MetricSuite.report(real: reference.features, generated: features, generatedLogits: logits,
+                                        realStatistics: reference.statistics, evaluatorTag: tag)
+    return (report, InceptionScore(logits: reference.logits, splits: MetricSuite.inceptionSplits))
+  }
+}

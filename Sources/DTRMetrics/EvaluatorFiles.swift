@@ -14,7 +14,7 @@ public enum EvaluatorFiles {
   /// The cached test-set statistics file name (same directory as the weights).
   public static let statisticsFileName = "\(tag)-test-stats.safetensors"
   /// SHA-256 of the shipped weights file; loading any other bytes fails.
-  public static let weightsSHA256 = "0000000000000000000000000000000000000000000000000000000000000000"
+  public static let weightsSHA256 = "e4d64155e09ddc1dd1c52552ab11ad2455e7db8cc110dc0e070e13464e9657e0"
   /// The environment variable naming the weights file or its directory.
   public static let environmentVariable = "DTR_EVALUATOR"
 

@@ -51,6 +51,8 @@ struct EvaluatorCommand: ParsableCommand {
     @Option(help: "Weights file (default: the pinned shipped file; another file skips the hash check).")
     var weights: String?
     @Option(help: "Fashion-MNIST directory.") var dataDir = FashionMNIST.defaultDirectory
+    @Flag(help: "Also score 10 000 training images against the test set (FID/KID/PR/IS floors) and the test-set IS.")
+    var floors = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -60,14 +62,32 @@ struct EvaluatorCommand: ParsableCommand {
       let accuracy = evaluator.network.accuracy(on: test)
       let seconds = Date().timeIntervalSince(started)
       let rate = Double(test.count) / seconds
-      if json {
-        let object: [String: Any] = ["accuracy": accuracy, "evaluator": evaluator.tag, "images": test.count,
-                                     "seconds": seconds, "images_per_second": rate]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
-      } else {
+      var object: [String: Any] = ["accuracy": accuracy, "evaluator": evaluator.tag, "images": test.count,
+                                   "seconds": seconds, "images_per_second": rate]
+      if !json {
         print(String(format: "%@: test accuracy %.4f on %d images (%.2f s, %.0f img/s)", evaluator.tag, accuracy,
                      test.count, seconds, rate))
+      }
+      if floors {
+        let floorStarted = Date()
+        let (report, testIS) = try runReportingErrors { try evaluator.floors(dataDirectory: dataDir) }
+        let floorSeconds = Date().timeIntervalSince(floorStarted)
+        if json {
+          let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report))
+          object["train_vs_test"] = encoded
+          object["test_is"] = testIS.mean
+          object["test_is_std"] = testIS.std
+          object["floors_seconds"] = floorSeconds
+        } else {
+          print("floors: 10 000 train images scored against the test set")
+          try printReport(report, json: false, details: [])
+          print(String(format: "IS of the test set: %.3f ± %.3f (%.0f s for the floors)", testIS.mean, testIS.std,
+                       floorSeconds))
+        }
+      }
+      if json {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
       }
     }
   }
