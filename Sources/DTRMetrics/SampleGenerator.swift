@@ -6,10 +6,10 @@ import DTRModels
 ///
 /// Sample i gets label `i mod classes` for a conditional model (so any multiple of the class count is
 /// exactly balanced, e.g. 1000 per class for 10 000 samples) and the null label otherwise. The initial
-/// noise of all samples is one stream from ``SplitMix64``(`seed`), so (for an even number of pixels per
-/// image, as 28×28) it does not depend on the batch size
-/// and is identical on every call with the same seed; each batch's per-step noise (DDPM, DDIM η > 0) comes
-/// from its own generator derived from the seed and the batch's first index.
+/// noise of all samples is one stream from ``SplitMix64``(`seed`): identical on every call with the same
+/// seed and, for an even number of pixels per image (28×28), independent of the batch size. Each batch's
+/// per-step noise (DDPM, DDIM η > 0) comes from its own generator derived from the seed and the batch's
+/// first index.
 public struct SampleGenerator: Sendable {
   /// The reverse-process sampler, e.g. DDIM with 25 or 50 steps.
   public var sampler: Sampler
