@@ -64,7 +64,9 @@ let package = Package(
     .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
-    .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats"], swiftSettings: fast),
+    .testTarget(name: "DTRMetricsTests",
+                dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRTestSupport"],
+                swiftSettings: fast),
     .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels", "DTREngine"],
                 swiftSettings: fast),
   ]

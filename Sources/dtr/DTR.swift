@@ -8,7 +8,10 @@ struct DTR: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dtr",
     abstract: "Train diffusion models with Denoising Task Routing on the CPU, and watch them learn.",
-    subcommands: [Train.self, Watch.self, Sample.self, Predict.self, Masks.self, Bench.self, Doctor.self],
+    subcommands: [
+      Train.self, Watch.self, Sample.self, Predict.self, Eval.self, MetricsCommand.self, EvaluatorCommand.self,
+      Masks.self, Bench.self, Doctor.self,
+    ],
     defaultSubcommand: Train.self)
 
   static func main() {

@@ -54,39 +54,14 @@ struct Sample: ParsableCommand {
       rng.fillNormal(x.data, count: x.count)
     }
     let schedule = NoiseSchedule(config.schedule, T: mc.timesteps)
-    let bar = ProgressLine(label: "sampling \(n) with \(sampler)")
+    let bar = ProgressLine()
     Sampler(parsing: sampler)!.sample(
       model: { x, t, y, o in net.forward(x, t: t, y: y, out: o) }, schedule: schedule, x: x, labels: labels,
-      cfgScale: mc.conditional ? cfg : 1, nullClass: mc.nullClass, rng: &rng, progress: bar.update)
+      cfgScale: mc.conditional ? cfg : 1, nullClass: mc.nullClass, rng: &rng, progress: { bar.update($0, $1, "sampling \(n) with \(sampler)") })
     bar.finish()
     let rows = (n + cols - 1) / cols
     try ImageGrid(rows: rows, columns: cols).write(x, to: out)
     if let npy { try NpyFile.write(RawTensor(x), to: npy) }
     print("wrote \(out)" + (npy.map { " and \($0)" } ?? ""))
   }
-}
-
-/// A one-line progress bar on stderr for CLI work (sampling, evaluation).
-final class ProgressLine {
-  private let label: String
-  private let tty = isatty(STDERR_FILENO) != 0
-  private let start = Date()
-  private var last = Date.distantPast
-
-  init(label: String) { self.label = label }
-
-  /// Redraws (at most 10×/s on a terminal, every 5 s otherwise).
-  func update(_ done: Int, _ total: Int) {
-    let now = Date()
-    guard done == total || now.timeIntervalSince(last) > (tty ? 0.1 : 5) else { return }
-    last = now
-    let w = 24, f = total > 0 ? w * done / total : 0
-    let elapsed = now.timeIntervalSince(start)
-    let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-    let line = "\(label) " + String(repeating: "█", count: f) + String(repeating: "░", count: w - f)
-      + " \(done)/\(total) ETA \(HeadlessProgress.duration(eta))"
-    FileHandle.standardError.write(((tty ? "\r\u{1B}[2K" : "") + line + (tty ? "" : "\n")).data(using: .utf8)!)
-  }
-
-  func finish() { if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) } }
 }
