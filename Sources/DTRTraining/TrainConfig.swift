@@ -49,6 +49,10 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   public var sampler = "ddim:50"
   /// Guidance scale for the grids.
   public var cfgScale = 1.5
+  /// FID-2k/KID with the EMA weights every this many epochs (0 = off).
+  public var evalEveryEpochs = 2
+  /// Generated images per in-training evaluation.
+  public var evalSamples = 2000
   /// Timestep buckets for the per-timestep loss.
   public var lossBuckets = 10
   /// Emit a `step` event every this many steps.

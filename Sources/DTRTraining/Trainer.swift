@@ -1,6 +1,7 @@
 import DTRDiffusion
 import DTREngine
 import DTRFormats
+import DTRMetrics
 import DTRModels
 import Foundation
 
@@ -43,6 +44,8 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   private var epochLossCount = 0
   private var epochStart = Date()
   private var peakLR: Double
+  private var probe: FIDProbe?
+  private var evaluatorMissing = false
 
   // step buffers
   private let images: Tensor, noise: Tensor, noisy: Tensor, pred: Tensor, dPred: Tensor
@@ -323,6 +326,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
       saveCheckpoint(reason: "periodic", best: isBest)
     }
     if config.sampleEveryEpochs > 0 && state.epoch % config.sampleEveryEpochs == 0 { writeSampleGrid() }
+    if config.evalEveryEpochs > 0 && state.epoch % config.evalEveryEpochs == 0 { evaluate() }
     if pauseAtEpochEnd { pause(at: "epoch") }
   }
 
@@ -355,6 +359,36 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     guard let names = try? fm.contentsOfDirectory(atPath: runDirectory) else { return }
     let ckpts = names.filter { $0.hasPrefix("ckpt-") && $0.hasSuffix(".safetensors") }.sorted()
     for old in ckpts.dropLast(max(1, config.keepCheckpoints)) { try? fm.removeItem(atPath: runDirectory + "/" + old) }
+  }
+
+  /// FID-2k and KID of the EMA weights (fixed initial noises, DDIM-25, the run's guidance scale), with
+  /// `eval_progress` events while it runs and one `eval` event at the end.
+  public func evaluate() {
+    guard !evaluatorMissing else { return }
+    do {
+      if probe == nil {
+        probe = try FIDProbe(evaluator: try Evaluator.load(), dataDirectory: config.dataDir, samples: config.evalSamples,
+                             cfgScale: config.cfgScale)
+      }
+      var last = Date.distantPast
+      let r = try probe!.measure(model: ema, schedule: schedule) { done, total, phase in
+        let now = Date()
+        guard done == total || now.timeIntervalSince(last) > 0.25 else { return }
+        last = now
+        self.log.emit(TrainingEvent(.evalProgress, step: self.state.step, [
+          "done": .number(Double(done)), "total": .number(Double(total)), "phase": .string(phase.rawValue),
+        ]))
+      }
+      log.emit(TrainingEvent(.eval, step: state.step, [
+        "name": .string(r.name), "fid2k": .number(r.fid), "kid": .number(r.kid), "kid_std": .number(r.kidStd),
+        "evaluator": .string(r.evaluator), "seconds": .number(r.seconds), "samples": .number(Double(r.samples)),
+        "epoch": .number(Double(state.epoch)),
+      ]))
+    } catch {
+      evaluatorMissing = true
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
+        "message": .string("FID evaluation off: \(error)")]))
+    }
   }
 
   /// Samples one row per class with the EMA weights from fixed noise and writes `samples-<step>.png`.

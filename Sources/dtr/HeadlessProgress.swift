@@ -40,6 +40,10 @@ final class HeadlessProgress {
         note("run \(e.string("run_dir") ?? ""): \(c["preset"]?.stringValue ?? "") routing=\(c["routing"]?.stringValue ?? "") "
           + "α=\(c["alpha"]?.doubleValue ?? 0) β=\(c["beta"]?.doubleValue ?? 0), \(Int(e.double("params") ?? 0)) parameters, "
           + "\(total) steps")
+      case .eval:
+        note(String(format: "%@ %.2f  KID %.4f ± %.4f  (%@, %.0f s)", e.string("name") ?? "FID", e.double("fid2k") ?? .nan,
+                    e.double("kid") ?? .nan, e.double("kid_std") ?? .nan, e.string("evaluator") ?? "?",
+                    e.double("seconds") ?? 0))
       case .runEnd: note("run ended: \(e.string("reason") ?? "")")
       default: break
       }

@@ -31,6 +31,7 @@ struct Train: ParsableCommand {
   @Option(help: "Sampler for grids: ddim:N, ddim:N:ETA or ddpm:N.") var sampler = "ddim:50"
   @Option(help: "Guidance scale for grids.") var cfg = 1.5
   @Option(help: "Checkpoints to keep.") var keep = 3
+  @Option(help: "FID-2k/KID with the EMA weights every N epochs (0 = off).") var evalEvery = 2
   @Flag(help: "No workbench: print progress to stderr (automatic when stdout is not a terminal).") var headless = false
   @Option(help: "Workbench theme: a name in themes/ (default, light, high-contrast, greyscale) or a .theme path.")
   var theme = "default"
@@ -39,6 +40,7 @@ struct Train: ParsableCommand {
     if resume && runDir == nil { throw ValidationError("--resume needs --run-dir runs/NAME") }
     if let steps, steps < 1 { throw ValidationError("--steps must be ≥ 1") }
     if epochs < 1 { throw ValidationError("--epochs must be ≥ 1") }
+    if evalEvery < 0 { throw ValidationError("--eval-every must be ≥ 0") }
     if NoiseSchedule.Kind(rawValue: schedule) == nil { throw ValidationError("--schedule must be linear or cosine") }
   }
 
@@ -64,6 +66,7 @@ struct Train: ParsableCommand {
     cfg.sampler = sampler
     cfg.cfgScale = self.cfg
     cfg.keepCheckpoints = keep
+    cfg.evalEveryEpochs = evalEvery
     if let e = cfg.validationError { throw CLIError(e) }
     let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
     let dir = runDir ?? "runs/\(cfg.preset)-\(cfg.model.routing.rawValue)-\(stamp)"

@@ -13,6 +13,7 @@ final class TrainerTests: XCTestCase {
     c.steps = steps
     c.lr = 1e-3
     c.sampleEveryEpochs = 0
+    c.evalEveryEpochs = 0
     c.seed = 42
     return c
   }
