@@ -49,6 +49,7 @@ struct BenchOps: ParsableCommand {
       return t
     }
     let x = rnd([M, D]), w = rnd([3 * D, D]), b = rnd([3 * D]), y = Tensor([M, 3 * D]), dx = Tensor([M, D])
+    let big2 = Tensor([M, 4 * D])
     let dw = Tensor([3 * D, D]), db = Tensor([3 * D]), big = rnd([M, 4 * D]), bigOut = Tensor([M, 4 * D])
     let mean = Tensor([M]), rstd = Tensor([M]), mod = rnd([N, 6 * D]), dmod = Tensor([N, 6 * D]), lnOut = Tensor([M, D])
     let shape = "N\(N) L\(L) D\(D)"
@@ -78,7 +79,7 @@ struct BenchOps: ParsableCommand {
       GELUOp.forward(x: big.data, rows: M, cols: 4 * D, out: bigOut.data)
     }, bytes: gb, bandwidth: bw)
     report(out, "gelu bwd", "N\(N) L\(L) 4D\(4 * D)", seconds: bestTime(repeats: repeats) {
-      GELUOp.backward(dOut: bigOut.data, x: big.data, count: M * 4 * D, dx: bigOut.data)
+      GELUOp.backward(dOut: bigOut.data, x: big.data, count: M * 4 * D, dx: big2.data)
     }, bytes: 1.5 * gb, bandwidth: bw)
     let qkv = rnd([M, 3 * D]), probs = Tensor([N * H * L * L]), att = Tensor([M, D]), dqkv = Tensor([M, 3 * D])
     let scratch = Tensor([AttentionOp.scratchCount(tokens: L)])

@@ -76,6 +76,10 @@ public final class BLASRuntime: @unchecked Sendable {
       threadsFromUser = false
       setenv("OPENBLAS_NUM_THREADS", String(ProcessInfoCores.count), 1)
     }
+    // OpenBLAS's idle workers spin (sched_yield) for 2^28 cycles by default, stealing a core from the
+    // engine's own elementwise threads between GEMMs; 2^10 lets them sleep almost at once (measured
+    // ≈ 10% faster training steps here). A user's value is respected.
+    if env["OPENBLAS_THREAD_TIMEOUT"] == nil { setenv("OPENBLAS_THREAD_TIMEOUT", "10", 1) }
     let candidates = ["libopenblas.so.0", "libopenblas.so", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"]
     var handle: UnsafeMutableRawPointer?
     var path = ""

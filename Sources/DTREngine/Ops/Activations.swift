@@ -73,18 +73,15 @@ public enum SiLUOp {
 
 /// Row-wise softmax.
 public enum SoftmaxOp {
-  /// In-place softmax of one row of length n, scaled first by `scale` (attention's 1/√d).
+  /// In-place softmax of one row of length n, scaled first by `scale` (attention's 1/√d). Max, exp and
+  /// sum are separate loops so each vectorises (a fused loop carries the sum and runs scalar).
   @inline(__always)
   public static func row(_ x: UnsafeMutablePointer<Float>, _ n: Int, scale: Float = 1) {
     var mx = -Float.infinity
-    for j in 0..<n { mx = max(mx, x[j]) }
-    var sum: Float = 0
-    for j in 0..<n {
-      let v = FastMath.exp((x[j] - mx) * scale)
-      x[j] = v
-      sum += v
-    }
-    let inv = 1 / sum
+    for j in 0..<n { mx = Swift.max(mx, x[j]) }
+    let shift = mx * scale
+    for j in 0..<n { x[j] = FastMath.exp(x[j] * scale - shift) }
+    let inv = 1 / Kernels.sum(x, n)
     for j in 0..<n { x[j] *= inv }
   }
 

@@ -90,8 +90,10 @@ final class DiTBlock {
     GatedResidualOp.backward(dOut: dH, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D,
                              dy: dT, dGate: dMod + 5 * D)
     fc2.backward(dT, x: f1Act.data, rows: rows, dx: dBig)
-    GELUOp.backward(dOut: dBig, x: f1.data, count: rows * mlp, dx: dBig)
-    fc1.backward(dBig, x: mIn.data, rows: rows, dx: dT)
+    // f1Act has served fc2's weight gradient; it takes dL/d(pre-activation). A separate output lets the
+    // GELU loop vectorise (an in-place call fails LLVM's runtime alias check and runs scalar).
+    GELUOp.backward(dOut: dBig, x: f1.data, count: rows * mlp, dx: f1Act.data)
+    fc1.backward(f1Act.data, x: mIn.data, rows: rows, dx: dT)
     LayerNormModulateOp.backward(dOut: dT, x: h1.data, batch: N, tokens: L, dim: D, mean: mean2.data, rstd: rstd2.data,
                                  scale: m + 4 * D, paramStride: S, dx: dH, accumulate: true,
                                  dShift: dMod + 3 * D, dScale: dMod + 4 * D)
