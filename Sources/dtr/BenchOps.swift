@@ -85,7 +85,8 @@ struct BenchOps: ParsableCommand {
     let scratch = Tensor([AttentionOp.scratchCount(tokens: L)])
     let afl = 4.0 * Double(N) * Double(L * L) * Double(D)
     report(out, "attention fwd", "\(shape) H\(H)", seconds: bestTime(repeats: repeats) {
-      AttentionOp.forward(qkv: qkv.data, batch: N, tokens: L, dim: D, heads: H, probs: probs.data, out: att.data)
+      AttentionOp.forward(qkv: qkv.data, batch: N, tokens: L, dim: D, heads: H, probs: probs.data, scratch: scratch.data,
+                          out: att.data)
     }, flops: afl)
     report(out, "attention bwd", "\(shape) H\(H)", seconds: bestTime(repeats: repeats) {
       AttentionOp.backward(dOut: att.data, qkv: qkv.data, probs: probs.data, batch: N, tokens: L, dim: D, heads: H,

@@ -123,18 +123,21 @@ final class TransformerOpsTests: XCTestCase {
     })
   }
 
-  func testAttentionWithThreeHeads() {
+  func testAttentionWithThreeHeadsStoredAndRecomputedProbabilities() {
     let (n, l, d, h) = (2, 7, 15, 3)
     let qkv = randomTensor([n, l, 3 * d], seed: 12), out = Tensor([n, l, d]), probs = Tensor([n * h * l * l])
     let dqkv = Tensor([n, l, 3 * d]), scratch = Tensor([AttentionOp.scratchCount(tokens: l)])
-    check([qkv], floor: 1e-2, forward: {
-      AttentionOp.forward(qkv: qkv.data, batch: n, tokens: l, dim: d, heads: h, probs: probs.data, out: out.data)
-      return out
-    }, backward: { g in
-      AttentionOp.backward(dOut: g.data, qkv: qkv.data, probs: probs.data, batch: n, tokens: l, dim: d, heads: h,
-                           dqkv: dqkv.data, scratch: scratch.data)
-      return [dqkv]
-    })
+    for stored in [true, false] {
+      check([qkv], floor: 1e-2, forward: {
+        AttentionOp.forward(qkv: qkv.data, batch: n, tokens: l, dim: d, heads: h, probs: stored ? probs.data : nil,
+                            scratch: scratch.data, out: out.data)
+        return out
+      }, backward: { g in
+        AttentionOp.backward(dOut: g.data, qkv: qkv.data, probs: stored ? probs.data : nil, batch: n, tokens: l, dim: d,
+                             heads: h, dqkv: dqkv.data, scratch: scratch.data)
+        return [dqkv]
+      })
+    }
   }
 
   func testMasksAndGatedResidual() {

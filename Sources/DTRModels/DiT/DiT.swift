@@ -113,7 +113,7 @@ public final class DiT: @unchecked Sendable {
     // blocks
     for (i, b) in blocks.enumerated() {
       let mrow = maskRow(i)
-      b.forward(x: streams[i].data, cond: cAct.data, mask: mrow, batch: N, tokens: L, out: streams[i + 1].data)
+      b.forward(x: streams[i].data, cond: cAct.data, mask: mrow, batch: N, tokens: L, out: streams[i + 1].data, ws: ws)
     }
     // final layer
     finalAdaLN.forward(cAct.data, rows: N, fMod.data)

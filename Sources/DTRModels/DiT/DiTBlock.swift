@@ -8,7 +8,10 @@ import DTREngine
 ///     out = h2 + x ⊙ (1 − m)
 ///
 /// where m is each sample's mask row for its own timestep. Without routing, h0 = x and out = h2.
-/// The block keeps every activation that backward needs in buffers sized for the largest batch seen.
+/// The block keeps the activations that backward needs in buffers sized for the largest batch seen.
+/// The modulated LayerNorm outputs and the GELU output are cheap to recompute, so they live in shared
+/// workspace buffers and are rebuilt in backward; attention probabilities are kept only up to 64 tokens
+/// (at 196 tokens they would be most of the memory; backward recomputes them instead).
 final class DiTBlock {
   let D: Int, heads: Int, mlp: Int
   let adaLN: Linear, qkv: Linear, proj: Linear, fc1: Linear, fc2: Linear
@@ -16,10 +19,12 @@ final class DiTBlock {
 
   // activations (rows = batch·tokens)
   private(set) var rowsCapacity = 0
-  var h0 = Tensor([0]), aIn = Tensor([0]), qkvOut = Tensor([0]), att = Tensor([0]), ao = Tensor([0])
-  var h1 = Tensor([0]), mIn = Tensor([0]), f1 = Tensor([0]), f1Act = Tensor([0]), mo = Tensor([0])
+  var h0 = Tensor([0]), qkvOut = Tensor([0]), att = Tensor([0]), ao = Tensor([0])
+  var h1 = Tensor([0]), f1 = Tensor([0]), mo = Tensor([0])
   var mean1 = Tensor([0]), rstd1 = Tensor([0]), mean2 = Tensor([0]), rstd2 = Tensor([0])
-  var probs = Tensor([0]), mod = Tensor([0])
+  var probs: Tensor?, mod = Tensor([0])
+  /// Largest token count for which attention probabilities are stored rather than recomputed.
+  static let storedProbabilityTokens = 64
 
   init(_ store: ParameterStore, index i: Int, hidden: Int, heads: Int, mlpRatio: Int) {
     D = hidden
@@ -37,18 +42,20 @@ final class DiTBlock {
     let rows = batch * tokens
     guard rows > rowsCapacity else { return }
     rowsCapacity = rows
-    h0 = Tensor([rows, D]); aIn = Tensor([rows, D]); att = Tensor([rows, D]); ao = Tensor([rows, D])
-    h1 = Tensor([rows, D]); mIn = Tensor([rows, D]); mo = Tensor([rows, D])
-    qkvOut = Tensor([rows, 3 * D]); f1 = Tensor([rows, mlp]); f1Act = Tensor([rows, mlp])
+    h0 = Tensor([rows, D]); att = Tensor([rows, D]); ao = Tensor([rows, D])
+    h1 = Tensor([rows, D]); mo = Tensor([rows, D])
+    qkvOut = Tensor([rows, 3 * D]); f1 = Tensor([rows, mlp])
     mean1 = Tensor([rows]); rstd1 = Tensor([rows]); mean2 = Tensor([rows]); rstd2 = Tensor([rows])
-    probs = Tensor([batch * heads * tokens * tokens]); mod = Tensor([batch, 6 * D])
+    probs = tokens <= Self.storedProbabilityTokens ? Tensor([batch * heads * tokens * tokens]) : nil
+    mod = Tensor([batch, 6 * D])
   }
 
   /// Forward from `x` into `out` (both `[batch·tokens, D]`); `mask` is `[batch, D]` or nil (no routing);
   /// `cond` is SiLU(c), `[batch, D]`.
   func forward(x: UnsafePointer<Float>, cond: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
-               batch N: Int, tokens L: Int, out: UnsafeMutablePointer<Float>) {
+               batch N: Int, tokens L: Int, out: UnsafeMutablePointer<Float>, ws: DiTWorkspace) {
     let rows = N * L, m = mod.data, S = 6 * D
+    let aIn = ws.sA, mIn = ws.sA, f1Act = ws.sF
     adaLN.forward(cond, rows: N, m)
     if let mask {
       ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, out: h0.data)
@@ -59,7 +66,8 @@ final class DiTBlock {
     LayerNormModulateOp.forward(x: h0.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
                                 paramStride: S, out: aIn.data, mean: mean1.data, rstd: rstd1.data)
     qkv.forward(aIn.data, rows: rows, qkvOut.data)
-    AttentionOp.forward(qkv: qkvOut.data, batch: N, tokens: L, dim: D, heads: heads, probs: probs.data, out: att.data)
+    AttentionOp.forward(qkv: qkvOut.data, batch: N, tokens: L, dim: D, heads: heads, probs: probs?.data,
+                        scratch: ws.attnScratch.data, out: att.data)
     proj.forward(att.data, rows: rows, ao.data)
     h1.data.update(from: h0.data, count: rows * D)
     GatedResidualOp.forward(h: h1.data, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D)
@@ -89,11 +97,13 @@ final class DiTBlock {
     // h2 = h1 + gate2·mo
     GatedResidualOp.backward(dOut: dH, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D,
                              dy: dT, dGate: dMod + 5 * D)
-    fc2.backward(dT, x: f1Act.data, rows: rows, dx: dBig)
-    // f1Act has served fc2's weight gradient; it takes dL/d(pre-activation). A separate output lets the
-    // GELU loop vectorise (an in-place call fails LLVM's runtime alias check and runs scalar).
-    GELUOp.backward(dOut: dBig, x: f1.data, count: rows * mlp, dx: f1Act.data)
-    fc1.backward(f1Act.data, x: mIn.data, rows: rows, dx: dT)
+    let sA = ws.sA.data, sF = ws.sF.data
+    GELUOp.forward(x: f1.data, rows: rows, cols: mlp, out: sF)  // recompute GELU(f1)
+    fc2.backward(dT, x: sF, rows: rows, dx: dBig)
+    GELUOp.backward(dOut: dBig, x: f1.data, count: rows * mlp, dx: sF)
+    LayerNormModulateOp.forward(x: h1.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
+                                scale: m + 4 * D, paramStride: S, out: sA, mean: mean2.data, rstd: rstd2.data)
+    fc1.backward(sF, x: sA, rows: rows, dx: dT)
     LayerNormModulateOp.backward(dOut: dT, x: h1.data, batch: N, tokens: L, dim: D, mean: mean2.data, rstd: rstd2.data,
                                  scale: m + 4 * D, paramStride: S, dx: dH, accumulate: true,
                                  dShift: dMod + 3 * D, dScale: dMod + 4 * D)
@@ -101,9 +111,11 @@ final class DiTBlock {
     GatedResidualOp.backward(dOut: dH, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D,
                              dy: dT, dGate: dMod + 2 * D)
     proj.backward(dT, x: att.data, rows: rows, dx: dBig)
-    AttentionOp.backward(dOut: dBig, qkv: qkvOut.data, probs: probs.data, batch: N, tokens: L, dim: D, heads: heads,
+    AttentionOp.backward(dOut: dBig, qkv: qkvOut.data, probs: probs?.data, batch: N, tokens: L, dim: D, heads: heads,
                          dqkv: dQKV, scratch: ws.attnScratch.data)
-    qkv.backward(dQKV, x: aIn.data, rows: rows, dx: dT)
+    LayerNormModulateOp.forward(x: h0.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
+                                paramStride: S, out: sA, mean: mean1.data, rstd: rstd1.data)
+    qkv.backward(dQKV, x: sA, rows: rows, dx: dT)
     LayerNormModulateOp.backward(dOut: dT, x: h0.data, batch: N, tokens: L, dim: D, mean: mean1.data, rstd: rstd1.data,
                                  scale: m + D, paramStride: S, dx: dH, accumulate: true,
                                  dShift: dMod, dScale: dMod + D)
@@ -118,8 +130,10 @@ final class DiTBlock {
   }
 }
 
-/// Scratch gradient buffers shared by all blocks of a DiT during backward.
+/// Scratch buffers shared by all blocks of a DiT: recomputed activations (`sA`, `sF`) and backward's
+/// gradient buffers.
 final class DiTWorkspace {
+  var sA = Tensor([0]), sF = Tensor([0])
   var dMod = Tensor([0]), dH = Tensor([0]), dT = Tensor([0]), dBig = Tensor([0]), dQKV = Tensor([0])
   var attnScratch = Tensor([0]), dX = Tensor([0]), dX2 = Tensor([0])
   private var rowsCapacity = 0
@@ -130,6 +144,6 @@ final class DiTWorkspace {
     rowsCapacity = rows
     dMod = Tensor([batch, 6 * D]); dH = Tensor([rows, D]); dT = Tensor([rows, D]); dBig = Tensor([rows, max(mlp, D)])
     dQKV = Tensor([rows, 3 * D]); attnScratch = Tensor([AttentionOp.scratchCount(tokens: tokens)])
-    dX = Tensor([rows, D]); dX2 = Tensor([rows, D])
+    dX = Tensor([rows, D]); dX2 = Tensor([rows, D]); sA = Tensor([rows, D]); sF = Tensor([rows, mlp])
   }
 }

@@ -50,7 +50,7 @@ final class AttentionBlock: UNetModule {
     PlaneOps.toTokens(g.data, batch: N, channels: channels, plane: tokens, out: tok.data)
     qkv.forward(tok.data, rows: rows, qkvOut.data)
     AttentionOp.forward(qkv: qkvOut.data, batch: N, tokens: tokens, dim: channels, heads: heads, probs: probs.data,
-                        out: att.data)
+                        scratch: step.ws.attnScratch.data, out: att.data)
     proj.forward(att.data, rows: rows, projected)
     PlaneOps.fromTokens(projected, base: x, batch: N, channels: channels, plane: tokens, out: out.data)
   }
