@@ -16,8 +16,8 @@ public struct WorkbenchOptions: Sendable {
   /// Seconds to wait for the trainer's `run_end` after asking it to stop on quit.
   public var stopTimeout: Double
 
-  /// Options; the defaults are the default theme, 10 fps, automatic glyphs, steering on, 60 s stop wait.
-  public init(theme: String = "default", themesDirectory: String? = nil, maxFramesPerSecond: Double = 10,
+  /// Options; the defaults are the default theme, 4 data-driven frames per second (keys redraw at once), automatic glyphs, steering on, 60 s stop wait.
+  public init(theme: String = "default", themesDirectory: String? = nil, maxFramesPerSecond: Double = 4,
               ascii: Bool? = nil, readOnly: Bool = false, stopTimeout: Double = 60) {
     self.theme = theme
     self.themesDirectory = themesDirectory
@@ -61,7 +61,8 @@ public enum Workbench {
     let renderer = FrameRenderer()
     let frame = 1 / min(max(options.maxFramesPerSecond, 1), 30)
     let keyWait = Int32(min(50, frame * 1000))
-    var dirty = true, lastFrame = 0.0
+    // Data-driven redraws are rate-limited; a key press redraws at once (answers stay well under 100 ms).
+    var dirty = true, keyPressed = false, lastFrame = 0.0
     var stopDeadline: Double?, interrupted: Int32?
 
     func now() -> Double { Date().timeIntervalSince1970 }
@@ -104,6 +105,7 @@ public enum Workbench {
       }
       if let key = term.readKey(timeout: keyWait) {
         dirty = true
+        keyPressed = true
         if let exit = perform(controller.handle(key)) { return exit }
       }
       let events = session.drainEvents()
@@ -117,10 +119,11 @@ public enum Workbench {
           return controller.model.hasEnded ? .stopped(reason: controller.model.endReason ?? "stopped") : .stopTimedOut
         }
       }
-      if dirty && now() - lastFrame >= frame {
+      if dirty && (keyPressed || now() - lastFrame >= frame) {
         let (w, h) = term.size
         term.draw(renderer.render(&controller, width: w, height: h, ctx))
         dirty = false
+        keyPressed = false
         lastFrame = now()
       }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DTREngine
+import DTRFormats
 import DTRModels
 import Foundation
 
@@ -13,7 +14,8 @@ struct Masks: ParsableCommand {
   @Option(help: "Timesteps T.") var timesteps = 1000
   @Option(help: "dtr or random.") var routing = "dtr"
   @Option(help: "Seed for random routing.") var seed: UInt64 = 0
-  @Option(help: "text or json.") var format = "text"
+  @Option(help: "text, json or png.") var format = "text"
+  @Option(help: "Output file for --format png (T rows × C columns, white = active).") var out: String?
 
   func validate() throws {
     if channels < 1 { throw ValidationError("--channels must be ≥ 1") }
@@ -22,7 +24,8 @@ struct Masks: ParsableCommand {
     if !(beta > 0 && beta <= 1) { throw ValidationError("--beta must be in (0, 1] (got \(beta))") }
     if Int(Double(channels) * beta) < 1 { throw ValidationError("--beta \(beta) leaves no active channel of \(channels)") }
     if !["dtr", "random"].contains(routing) { throw ValidationError("--routing must be dtr or random") }
-    if !["text", "json"].contains(format) { throw ValidationError("--format must be text or json") }
+    if !["text", "json", "png"].contains(format) { throw ValidationError("--format must be text, json or png") }
+    if format == "png" && !(out ?? "").hasSuffix(".png") { throw ValidationError("--format png needs --out FILE.png") }
   }
 
   func run() throws {
@@ -30,6 +33,11 @@ struct Masks: ParsableCommand {
     let m = routing == "dtr"
       ? RoutingMask.dtr(timesteps: timesteps, channels: channels, alpha: alpha, beta: beta)
       : RoutingMask.random(timesteps: timesteps, channels: channels, beta: beta, rng: &rng)
+    if format == "png", let out {
+      try ImageGrid(rows: 1, columns: 1, gutter: 0, range: .zeroToOne).write(Tensor([1, timesteps, channels], m.values), to: out)
+      print("wrote \(out) (\(timesteps)×\(channels))")
+      return
+    }
     if format == "json" {
       var obj: [String: Any] = ["channels": channels, "timesteps": timesteps, "width": m.width, "routing": routing]
       if let s = m.starts { obj["start"] = s } else { obj["rows"] = (0..<timesteps).map { m.activeChannels(t: $0) } }

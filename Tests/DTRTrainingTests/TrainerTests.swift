@@ -5,10 +5,10 @@ import Foundation
 import XCTest
 
 final class TrainerTests: XCTestCase {
-  func tinyConfig(steps: Int) -> TrainConfig {
+  func tinyConfig(steps: Int, preset: String = "tiny") -> TrainConfig {
     var c = TrainConfig()
-    c.preset = "tiny"
-    c.model = ModelConfig.preset("tiny")!
+    c.preset = preset
+    c.model = ModelConfig.preset(preset)!
     c.batch = 32
     c.steps = steps
     c.lr = 1e-3
@@ -28,29 +28,37 @@ final class TrainerTests: XCTestCase {
     try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8).split(separator: "\n").compactMap(EventCodec.decode)
   }
 
-  func testTinyPresetTrains200StepsWithFallingLoss() throws {
-    let dir = tempDir("e2e")
+  func testTinyPresetTrains200StepsWithFallingLoss() throws { try trains200Steps("tiny") }
+
+  func testUNetTinyPresetTrains200StepsWithFallingLoss() throws { try trains200Steps("unet-tiny") }
+
+  func trains200Steps(_ preset: String) throws {
+    let dir = tempDir("e2e-\(preset)")
     let data = try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 32, seed: 42, hflip: false)
-    let trainer = try Trainer(config: tinyConfig(steps: 200), runDirectory: dir, data: data)
+    let trainer = try Trainer(config: tinyConfig(steps: 200, preset: preset), runDirectory: dir, data: data)
     XCTAssertEqual(trainer.run(), "finished")
     let losses = try events(dir).filter { $0.kind == .step }.compactMap { $0.double("loss") }
     XCTAssertEqual(losses.count, 200)
     let first = losses.prefix(20).reduce(0, +) / 20, last = losses.suffix(50).reduce(0, +) / 50
-    XCTAssertLessThan(last, 0.5 * first, "loss \(first) → \(last)")
+    XCTAssertLessThan(last, 0.5 * first, "\(preset) loss \(first) → \(last)")
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/last.safetensors"))
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/config.json"))
   }
 
-  func testResumeIsBitExact() throws {
-    let straight = tempDir("straight"), split = tempDir("split")
+  func testResumeIsBitExact() throws { try resumesBitExactly("tiny") }
+
+  func testUNetResumeIsBitExact() throws { try resumesBitExactly("unet-tiny") }
+
+  func resumesBitExactly(_ preset: String) throws {
+    let straight = tempDir("straight-\(preset)"), split = tempDir("split-\(preset)")
     func batches() throws -> FashionMNISTBatches {
       try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 32, seed: 42, hflip: true)
     }
-    let a = try Trainer(config: tinyConfig(steps: 40), runDirectory: straight, data: try batches())
+    let a = try Trainer(config: tinyConfig(steps: 40, preset: preset), runDirectory: straight, data: try batches())
     a.run()
-    let b1 = try Trainer(config: tinyConfig(steps: 20), runDirectory: split, data: try batches())
+    let b1 = try Trainer(config: tinyConfig(steps: 20, preset: preset), runDirectory: split, data: try batches())
     b1.run()
-    let b2 = try Trainer(config: tinyConfig(steps: 40), runDirectory: split, data: try batches(),
+    let b2 = try Trainer(config: tinyConfig(steps: 40, preset: preset), runDirectory: split, data: try batches(),
                          resumeFrom: split + "/last.safetensors")
     b2.run()
     XCTAssertEqual(b2.state.step, 40)

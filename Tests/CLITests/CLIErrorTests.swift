@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// Bad input to the real binary: one clear error line, a non-zero exit, nothing overwritten.
+final class CLIErrorTests: XCTestCase {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+  func run(_ args: [String]) throws -> (code: Int32, stderr: String, stdout: String) {
+    let binary = root + "/.build/release/dtr"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+      if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(binary) missing") }
+      throw XCTSkip("needs \(binary) (scripts/test builds it)")
+    }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: binary)
+    p.arguments = args
+    let err = Pipe(), out = Pipe()
+    p.standardError = err
+    p.standardOutput = out
+    try p.run()
+    let e = err.fileHandleForReading.readDataToEndOfFile(), o = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: e, as: UTF8.self), String(decoding: o, as: UTF8.self))
+  }
+
+  func expectError(_ args: [String], mentions: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let r = try run(args)
+    XCTAssertNotEqual(r.code, 0, "\(args) succeeded", file: file, line: line)
+    let errorLines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") || $0.hasPrefix("error:") }
+    XCTAssertEqual(errorLines.count, 1, "\(args): \(r.stderr)", file: file, line: line)
+    XCTAssertTrue(r.stderr.contains(mentions), "\(args): \(r.stderr)", file: file, line: line)
+  }
+
+  func testBadFlagsGiveOneClearLineAndNonZeroExit() throws {
+    let dir = NSTemporaryDirectory() + "dtr-cli-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try expectError(["train", "--alpha", "0", "--headless", "--run-dir", dir], mentions: "alpha must be > 0")
+    try expectError(["train", "--beta", "1.5", "--headless", "--run-dir", dir], mentions: "beta must be in (0, 1]")
+    try expectError(["train", "--beta", "0", "--headless", "--run-dir", dir], mentions: "beta must be in (0, 1]")
+    try expectError(["train", "--preset", "huge", "--headless", "--run-dir", dir], mentions: "unknown preset 'huge'")
+    try expectError(["train", "--data-dir", "/nonexistent", "--headless", "--run-dir", dir],
+                    mentions: "apt-get install dataset-fashion-mnist")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/events.jsonl"), "a failed start must not create a run")
+    try expectError(["sample", "--checkpoint", "/nonexistent.safetensors", "--out", "/tmp/x.png"], mentions: "not found")
+    let bad = NSTemporaryDirectory() + "dtr-corrupt-\(getpid()).safetensors"
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: bad))
+    let target = NSTemporaryDirectory() + "dtr-keep-\(getpid()).png"
+    try Data("keep me".utf8).write(to: URL(fileURLWithPath: target))
+    try expectError(["sample", "--checkpoint", bad, "--out", target], mentions: bad)
+    XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "keep me", "a failed command must not overwrite")
+    try expectError(["masks", "--channels", "64", "--beta", "2"], mentions: "--beta must be in (0, 1]")
+  }
+
+  func testExistingRunIsNotOverwritten() throws {
+    let dir = NSTemporaryDirectory() + "dtr-cli-existing-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try Data("{}\n".utf8).write(to: URL(fileURLWithPath: dir + "/events.jsonl"))
+    try expectError(["train", "--preset", "tiny", "--headless", "--run-dir", dir], mentions: "already holds a run")
+    XCTAssertEqual(try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8), "{}\n")
+  }
+
+  func testMasksJSONMatchesTheSpecVector() throws {
+    let r = try run(["masks", "--channels", "10", "--alpha", "1", "--beta", "0.5", "--timesteps", "10", "--format", "json"])
+    XCTAssertEqual(r.code, 0)
+    let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(obj["start"] as? [Int], [0, 1, 1, 2, 2, 3, 3, 4, 4, 5])
+    XCTAssertEqual(obj["width"] as? Int, 5)
+  }
+}
