@@ -14,26 +14,16 @@ final class TmuxEndToEndTests: XCTestCase {
   @discardableResult
   func tmux(_ args: String...) -> String { tmux(args) }
 
+  /// Runs tmux through the shell and returns what it printed. (Foundation's `Process.waitUntilExit` was
+  /// seen to hang forever on the client of `new-session -d`, whose server daemonises; `system` waits with
+  /// a plain waitpid.)
   @discardableResult
   func tmux(_ args: [String]) -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["tmux"] + args
-    p.standardError = FileHandle.nullDevice
-    // Only capture-pane's output is read: the server that new-session starts would inherit a pipe and
-    // keep it open forever.
-    guard args.first == "capture-pane" else {
-      p.standardOutput = FileHandle.nullDevice
-      try? p.run()
-      p.waitUntilExit()
-      return ""
-    }
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try? p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    let out = NSTemporaryDirectory() + "dtr-e2e-tmux-\(getpid()).out"
+    let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+    _ = system("tmux \(quoted) > '\(out)' 2>/dev/null < /dev/null")
+    defer { unlink(out) }
+    return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
   }
 
   func screen() -> String { tmux("capture-pane", "-t", session, "-p") }
