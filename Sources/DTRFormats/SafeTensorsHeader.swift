@@ -22,36 +22,20 @@ struct SafeTensorsHeader {
   static func json(entries: [SafeTensorsFile.Entry], metadata: [String: String]) -> String {
     var fields: [String] = []
     if !metadata.isEmpty {
-      let pairs = metadata.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(quoted($0.value))" }
+      let pairs = metadata.sorted { $0.key < $1.key }.map { "\(JSONText.quote($0.key)):\(JSONText.quote($0.value))" }
       fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
     }
     var offset = 0
     for e in entries {
       let t = e.tensor
       let shape = t.shape.map(String.init).joined(separator: ",")
-      fields.append(#"\#(quoted(e.name)):{"dtype":"\#(t.elementType.safetensorsName)","shape":[\#(shape)],"#
+      fields.append(#"\#(JSONText.quote(e.name)):{"dtype":"\#(t.elementType.safetensorsName)","shape":[\#(shape)],"#
         + #""data_offsets":[\#(offset),\#(offset + t.bytes.count)]}"#)
       offset += t.bytes.count
     }
     return "{" + fields.joined(separator: ",") + "}"
   }
 
-  /// `s` as a JSON string literal.
-  private static func quoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
 
   // MARK: Reading
 

@@ -1,3 +1,4 @@
+import DTRFormats
 import Foundation
 
 /// Turns events into single JSON lines and back (the `events.jsonl` format).
@@ -6,7 +7,7 @@ public enum EventCodec {
   public static func encode(_ e: TrainingEvent) -> String {
     var s = "{\"type\":\"\(e.kind.rawValue)\",\"time\":\(number(e.time)),\"step\":\(e.step)"
     for key in e.fields.keys.sorted() {
-      s += ",\(quote(key)):"
+      s += ",\(JSONText.quote(key)):"
       write(e.fields[key]!, into: &s)
     }
     return s + "}"
@@ -43,7 +44,7 @@ public enum EventCodec {
   public static func write(_ v: JSONValue, into s: inout String) {
     switch v {
     case .number(let d): s += number(d)
-    case .string(let str): s += quote(str)
+    case .string(let str): s += JSONText.quote(str)
     case .bool(let b): s += b ? "true" : "false"
     case .null: s += "null"
     case .array(let a):
@@ -57,7 +58,7 @@ public enum EventCodec {
       s += "{"
       for (i, k) in o.keys.sorted().enumerated() {
         if i > 0 { s += "," }
-        s += quote(k) + ":"
+        s += JSONText.quote(k) + ":"
         write(o[k]!, into: &s)
       }
       s += "}"
@@ -69,22 +70,5 @@ public enum EventCodec {
     guard d.isFinite else { return "null" }
     if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
     return "\(d)"
-  }
-
-  /// A JSON string literal.
-  static func quote(_ str: String) -> String {
-    var out = "\""
-    for u in str.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return out + "\""
   }
 }

@@ -17,7 +17,7 @@ public enum GroupNormOp {
       let perGroup = channels / groups, length = perGroup * plane
       Parallel.forRange(batch * groups, minChunk: max(1, 16384 / length)) { r0, r1 in
         for row in r0..<r1 {
-          let (m, rs) = statistics(x + row * length, length, eps)
+          let (m, rs) = LayerNormOp.stats(x + row * length, length, eps)
           mean[row] = m
           rstd[row] = rs
           for j in 0..<perGroup {
@@ -88,23 +88,5 @@ public enum GroupNormOp {
         }
       }
     }
-  }
-
-  /// Mean and 1/√(var + ε) of `n` values (two passes, SIMD accumulators).
-  @inline(__always)
-  static func statistics(_ x: UnsafePointer<Float>, _ n: Int, _ eps: Float) -> (Float, Float) {
-    let m = Kernels.sum(x, n) / Float(n)
-    let mv = SIMD16<Float>(repeating: m)
-    let raw = UnsafeRawPointer(x)
-    var acc = SIMD16<Float>()
-    var i = 0
-    while i + 16 <= n {
-      let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - mv
-      acc += d * d
-      i += 16
-    }
-    var v = acc.sum()
-    while i < n { v += (x[i] - m) * (x[i] - m); i += 1 }
-    return (m, 1 / (v / Float(n) + eps).squareRoot())
   }
 }
