@@ -21,7 +21,7 @@ final class TmuxEndToEndTests: XCTestCase {
   func tmux(_ args: [String]) -> String {
     let out = NSTemporaryDirectory() + "dtr-e2e-tmux-\(getpid()).out"
     let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-    _ = system("tmux \(quoted) > '\(out)' 2>/dev/null < /dev/null")
+    _ = system("tmux -u \(quoted) > '\(out)' 2>/dev/null < /dev/null")
     defer { unlink(out) }
     return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
   }
@@ -55,7 +55,9 @@ final class TmuxEndToEndTests: XCTestCase {
     let marker = run + ".exit"
     try? FileManager.default.removeItem(atPath: run)
     try? FileManager.default.removeItem(atPath: marker)
-    let cmd = "cd \(root) && TERM=xterm-256color \(binary) train --preset tiny --epochs 2 --run-dir \(run); "
+    // A UTF-8 terminal, whatever the CI environment's locale (the ASCII fallback has its own unit tests).
+    setenv("LANG", "C.UTF-8", 1)
+    let cmd = "cd \(root) && LANG=C.UTF-8 TERM=xterm-256color \(binary) train --preset tiny --epochs 2 --run-dir \(run); "
       + "echo $? > \(marker); stty -a | grep -q ' icanon' && echo TERMINAL-RESTORED; sleep 60"
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
     defer { tmux("kill-session", "-t", session) }
