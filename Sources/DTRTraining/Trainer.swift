@@ -224,26 +224,12 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
                                  weights: weights.data, perSample: perSample.data)
     model.parameters.zeroGrad()
     let lr = currentLR()
-    guard loss.isFinite else {
-      consecutiveBadSteps += 1
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
-        "message": .string("non-finite loss (\(loss)); update skipped (\(consecutiveBadSteps) in a row)")]))
-      if consecutiveBadSteps >= 3 && !paused { pause(at: "step") }
-      advance()
-      return
-    }
+    guard loss.isFinite else { return skipUpdate("non-finite loss (\(loss))") }
     MSELossOp.backward(pred: pred.data, target: noise.data, batch: B, perSampleCount: per, weights: weights.data,
                        dPred: dPred.data)
     model.backward(dPred)
     let gnorm = config.gradClip > 0 ? model.parameters.clipGradNorm(Float(config.gradClip)) : model.parameters.gradNorm()
-    guard gnorm.isFinite else {
-      consecutiveBadSteps += 1
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
-        "message": .string("non-finite gradient; update skipped (\(consecutiveBadSteps) in a row)")]))
-      if consecutiveBadSteps >= 3 && !paused { pause(at: "step") }
-      advance()
-      return
-    }
+    guard gnorm.isFinite else { return skipUpdate("non-finite gradient") }
     consecutiveBadSteps = 0
     optimizer.lr = Float(lr)
     optimizer.update()
@@ -259,6 +245,16 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
         "bucket_loss": .array(bucketLosses(ts)),
       ]))
     }
+  }
+
+  /// Leaves the weights untouched (no poisoned update, optimizer state or checkpoint), raises an alert,
+  /// and pauses after 3 bad steps in a row.
+  private func skipUpdate(_ what: String) {
+    consecutiveBadSteps += 1
+    log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
+      "message": .string("\(what); update skipped (\(consecutiveBadSteps) in a row)")]))
+    if consecutiveBadSteps >= 3 && !paused { pause(at: "step") }
+    advance()
   }
 
   /// Draws the next batch, its timesteps, label dropout and noise, and the noisy inputs.

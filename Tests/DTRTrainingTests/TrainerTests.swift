@@ -70,6 +70,30 @@ final class TrainerTests: XCTestCase {
     }
   }
 
+  func testNonFiniteLossSkipsUpdatesAlertsAndPauses() throws {
+    let dir = tempDir("nan")
+    var c = tinyConfig(steps: 50)
+    c.lr = 1e30  // the first update blows the weights up; every later loss is non-finite
+    let data = try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 32, seed: 1, hflip: false)
+    let t = try Trainer(config: c, runDirectory: dir, data: data)
+    let done = DispatchSemaphore(value: 0)
+    Thread { t.run(); done.signal() }.start()
+    var seen: [TrainingEvent] = []
+    let deadline = Date().addingTimeInterval(60)
+    while !seen.contains(where: { $0.kind == .pause }) && Date() < deadline {
+      seen += t.drainEvents()
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    XCTAssertTrue(seen.contains { $0.kind == .pause }, "no pause after repeated non-finite losses")
+    let alerts = seen.filter { $0.kind == .alert && ($0.string("message") ?? "").contains("update skipped") }
+    XCTAssertGreaterThanOrEqual(alerts.count, 3)
+    let optimizerSteps = t.optimizer.step
+    t.send(.stop)
+    XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
+    XCTAssertEqual(t.optimizer.step, optimizerSteps, "no update after the pause")
+    for p in t.model.parameters.all { XCTAssertFalse(p.value.toArray().contains { $0.isNaN }, p.name) }
+  }
+
   func testCorruptCheckpointGivesOneClearError() throws {
     let dir = tempDir("corrupt")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
