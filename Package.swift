@@ -65,7 +65,7 @@ let package = Package(
     .testTarget(name: "CLITests", swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
-    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData"], swiftSettings: fast),
+    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests",
                 dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRTestSupport"],
                 swiftSettings: fast),

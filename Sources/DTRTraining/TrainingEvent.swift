@@ -29,7 +29,7 @@ public struct TrainingEvent: Sendable, Equatable {
     case alert
     /// Evaluation progress: `done`, `total`, `phase`.
     case evalProgress = "eval_progress"
-    /// Evaluation finished: `fid2k`, `kid`, `kid_std`, `evaluator`, `seconds`.
+    /// Evaluation finished: `name` (`FID-2k`), `fid2k`, `kid`, `kid_std`, `evaluator`, `seconds`, `samples`, `epoch`.
     case eval
     /// Run ended: `reason` (finished|stopped|signal|error), `epoch`.
     case runEnd = "run_end"

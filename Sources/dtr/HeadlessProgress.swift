@@ -4,7 +4,7 @@ import Foundation
 /// The headless face of `dtr train`: a progress line on stderr (redrawn in place on a terminal, one
 /// line every 10 s otherwise) plus one line per notable event.
 final class HeadlessProgress {
-  private let total: Int, stepsPerEpoch: Int
+  private let total: Int
   private let tty = isatty(STDERR_FILENO) != 0
   private var lastDraw = Date.distantPast
   private var step = 0, epoch = 0
@@ -12,9 +12,8 @@ final class HeadlessProgress {
   private let started = Date()
   private var startStep: Int?
 
-  init(total: Int, stepsPerEpoch: Int) {
+  init(total: Int) {
     self.total = total
-    self.stepsPerEpoch = stepsPerEpoch
   }
 
   func consume(_ events: [TrainingEvent]) {

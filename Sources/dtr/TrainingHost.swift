@@ -27,7 +27,7 @@ enum TrainingHost {
     }
     signal(SIGINT) { _ in TrainingHost.signalled = 1 }
     signal(SIGTERM) { _ in TrainingHost.signalled = 1 }
-    let progress = HeadlessProgress(total: trainer.totalSteps, stepsPerEpoch: trainer.data.batchesPerEpoch)
+    let progress = HeadlessProgress(total: trainer.totalSteps)
     var sentStop = false
     while done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
       if signalled != 0 && !sentStop {

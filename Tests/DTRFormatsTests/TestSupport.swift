@@ -1,3 +1,4 @@
+import DTRTestSupport
 import DTRData
 import DTRFormats
 import Foundation
@@ -26,22 +27,12 @@ final class TemporaryDirectory {
 func runPython(_ script: String, _ arguments: [String] = []) throws -> String? {
   let python = "/usr/bin/python3"
   guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: python)
-  process.arguments = ["-c", script] + arguments
-  let output = Pipe(), errors = Pipe()
-  process.standardOutput = output
-  process.standardError = errors
-  try process.run()
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  let err = errors.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  if process.terminationStatus == 77 { return nil }
-  guard process.terminationStatus == 0 else {
-    throw NSError(domain: "python", code: Int(process.terminationStatus),
-                  userInfo: [NSLocalizedDescriptionKey: String(decoding: err, as: UTF8.self)])
+  let result = try PythonScript.run(python: python, script, arguments)
+  if result.status == 77 { return nil }
+  guard result.status == 0 else {
+    throw NSError(domain: "python", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.errors])
   }
-  return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  return String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// Asserts that `body` throws a ``FormatError`` whose one-line description names `path` and

@@ -1,3 +1,4 @@
+import DTRTestSupport
 import DTREngine
 import DTRMetrics
 import Foundation
@@ -88,19 +89,10 @@ enum ReferenceOracle {
       \(code)
       print(json.dumps(out))
       """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script]
-    let stdout = Pipe(), stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let outData = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errData = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0,
-          let object = try? JSONSerialization.jsonObject(with: outData) as? [String: Any] else {
-      XCTFail("fid_ref.py failed: \(String(decoding: errData, as: UTF8.self))", file: file, line: line)
+    let result = try PythonScript.run(python: python, script)
+    guard result.status == 0,
+          let object = try? JSONSerialization.jsonObject(with: result.output) as? [String: Any] else {
+      XCTFail("fid_ref.py failed: \(result.errors)", file: file, line: line)
       return nil
     }
     return object
