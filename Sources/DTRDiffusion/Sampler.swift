@@ -50,10 +50,13 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
   ///   - nullClass: the label of "no class".
   ///   - rng: source of the per-step noise (DDPM and DDIM with η > 0).
   ///   - progress: called after each step with (done, total).
+  ///   - isCancelled: asked before each step; when it answers true, sampling stops with `x` unfinished.
+  /// - Returns: false when cancelled.
+  @discardableResult
   public func sample(
     model: Denoiser, schedule: NoiseSchedule, x: Tensor, labels: [Int], cfgScale: Double = 1, nullClass: Int,
-    rng: inout SplitMix64, progress: ((Int, Int) -> Void)? = nil
-  ) {
+    rng: inout SplitMix64, progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
+  ) -> Bool {
     let N = labels.count, per = x.count / N
     let kept = schedule.evenlySpaced(steps)
     let sub = schedule.respaced(kept)
@@ -63,6 +66,7 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
     let noise = Tensor([N * per])
     let ys = guided ? labels + Array(repeating: nullClass, count: N) : labels
     for i in stride(from: kept.count - 1, through: 0, by: -1) {
+      if isCancelled?() == true { return false }
       xin.data.update(from: x.data, count: N * per)
       if guided { (xin.data + N * per).update(from: x.data, count: N * per) }
       model(xin, Array(repeating: kept[i], count: M), ys, eps)
@@ -97,6 +101,7 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
       }
       progress?(kept.count - i, kept.count)
     }
+    return true
   }
 }
 

@@ -71,17 +71,18 @@ public final class FIDProbe: @unchecked Sendable {
   public var name: String { MetricSuite.fidName(samples: samples) }
 
   /// Samples from `model` (use the EMA weights) and scores them; `progress(done, total, phase)` is called
-  /// from this thread. The model must produce 1×28×28 images.
+  /// from this thread. The model must produce 1×28×28 images. Throws `CancellationError` once
+  /// `isCancelled` answers true (asked before every sampling step).
   public func measure(model: any DenoisingNetwork, schedule: NoiseSchedule,
-                      progress: ((Int, Int, Phase) -> Void)? = nil) throws -> Result {
+                      progress: ((Int, Int, Phase) -> Void)? = nil, isCancelled: (() -> Bool)? = nil) throws -> Result {
     let c = model.config
     guard c.inChannels == 1 && c.inputSize == 28 else {
       throw EvaluatorError("the evaluator scores 1×28×28 images; this model makes \(c.inChannels)×\(c.inputSize)×\(c.inputSize)")
     }
     let started = Date()
-    let images = generator.generate(model: model, schedule: schedule, count: samples) { done, total in
-      progress?(done, total, .sampling)
-    }
+    let images = try generator.generate(model: model, schedule: schedule, count: samples,
+                                        progress: { done, total in progress?(done, total, .sampling) },
+                                        isCancelled: isCancelled)
     progress?(0, 1, .features)
     let features = evaluator.features(images: images).features
     progress?(0, 1, .metrics)

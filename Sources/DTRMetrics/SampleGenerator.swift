@@ -35,9 +35,10 @@ public struct SampleGenerator: Sendable {
   }
 
   /// `count` samples `[count, C, H, W]` (raw model outputs, roughly in [−1, 1]); `progress(done, total)`
-  /// counts model steps over all batches.
+  /// counts model steps over all batches. Throws `CancellationError` as soon as `isCancelled` answers true
+  /// (it is asked before every model step).
   public func generate(model: any DenoisingNetwork, schedule: NoiseSchedule, count: Int,
-                       progress: ((Int, Int) -> Void)? = nil) -> Tensor {
+                       progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil) throws -> Tensor {
     let c = model.config
     let labels = Self.balancedLabels(count: count, config: c)
     let per = c.inChannels * c.inputSize * c.inputSize
@@ -49,10 +50,12 @@ public struct SampleGenerator: Sendable {
       let x = Tensor([n, c.inChannels, c.inputSize, c.inputSize])
       noise.fillNormal(x.data, count: x.count)
       var stepNoise = SplitMix64(seed: seed ^ 0x5A17_E5ED_0000_0000 &+ UInt64(start))
-      sampler.sample(model: { x, t, y, out in model.forward(x, t: t, y: y, out: out) }, schedule: schedule, x: x,
-                     labels: Array(labels[start..<(start + n)]), cfgScale: c.conditional ? cfgScale : 1,
-                     nullClass: c.nullClass, rng: &stepNoise,
-                     progress: progress.map { report in { done, total in report(b * total + done, batches * total) } })
+      let finished = sampler.sample(
+        model: { x, t, y, out in model.forward(x, t: t, y: y, out: out) }, schedule: schedule, x: x,
+        labels: Array(labels[start..<(start + n)]), cfgScale: c.conditional ? cfgScale : 1, nullClass: c.nullClass,
+        rng: &stepNoise, progress: progress.map { report in { done, total in report(b * total + done, batches * total) } },
+        isCancelled: isCancelled)
+      if !finished { throw CancellationError() }
       (images.data + start * per).update(from: x.data, count: n * per)
     }
     return images

@@ -59,8 +59,10 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   public init() {}
 
   /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2);
-  /// UNet `unet-tiny` (base 16, mult 1-2-2, 1 block per level, 8 groups, 32-channel heads) and
-  /// `unet-small` (base 64, mult 1-2-2, 2 blocks per level, 32 groups, 64-channel heads).
+  /// UNet `unet-tiny` (base 16, mult 1-2-2, 1 block per level, 8 groups, 32-channel heads), `unet-small`
+  /// (base 32, 1-2-2, 1 block per level, 8 groups, 32-channel heads: the UNet that trains to recognisable
+  /// samples in a 20-minute CPU run) and `unet-base` (ADM-sized: base 64, 1-2-2, 2 blocks per level,
+  /// 32 groups, 64-channel heads; about 18× the arithmetic of DiT `small`).
   public static func preset(_ name: String) -> ModelConfig? {
     var c = ModelConfig()
     switch name {
@@ -72,6 +74,9 @@ public struct ModelConfig: Sendable, Equatable, Codable {
       (c.baseChannels, c.channelMult, c.blocksPerLevel, c.groups, c.headChannels) = (16, [1, 2, 2], 1, 8, 32)
     case "unet-small":
       c.arch = .unet
+      (c.baseChannels, c.channelMult, c.blocksPerLevel, c.groups, c.headChannels) = (32, [1, 2, 2], 1, 8, 32)
+    case "unet-base":
+      c.arch = .unet
       (c.baseChannels, c.channelMult, c.blocksPerLevel, c.groups, c.headChannels) = (64, [1, 2, 2], 2, 32, 64)
     default: return nil
     }
@@ -79,13 +84,23 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   }
 
   /// The preset names, DiT then UNet, each in size order.
-  public static let presetNames = ["tiny", "small", "base", "unet-tiny", "unet-small"]
+  public static let presetNames = ["tiny", "small", "base", "unet-tiny", "unet-small", "unet-base"]
 
   /// Builds the network this configuration describes, initialised from `seed`.
   public func build(seed: UInt64) -> any DenoisingNetwork {
     switch arch {
     case .dit: return DiT(self, seed: seed)
     case .unet: return UNet(self, seed: seed)
+    }
+  }
+
+  /// The network's shape in one phrase: `128/6/4/4` (hidden/depth/heads/patch) for a DiT,
+  /// `unet 64 ch × 1-2-2, 2 blocks/level` for a UNet.
+  public var shapeDescription: String {
+    switch arch {
+    case .dit: return "\(hidden)/\(depth)/\(heads)/\(patch)"
+    case .unet:
+      return "unet \(baseChannels) ch × \(channelMult.map(String.init).joined(separator: "-")), \(blocksPerLevel) blocks/level"
     }
   }
 

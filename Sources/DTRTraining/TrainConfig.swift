@@ -92,7 +92,15 @@ public struct TrainConfig: Sendable, Codable, Equatable {
       "lr": .number(lr), "batch": .number(Double(batch)), "classes": .number(Double(model.numClasses)),
       "loss_weighting": .string(lossWeighting), "schedule": .string(schedule.rawValue),
       "ema": .number(emaDecay), "sampler": .string(sampler), "cfg": .number(cfgScale),
+      "arch": .string(model.arch.rawValue), "model": modelJSON,
     ]
+  }
+
+  /// The whole network configuration as a JSON object (the workbench rebuilds the routing tables from it).
+  private var modelJSON: JSONValue {
+    guard let data = try? JSONEncoder().encode(model), let obj = try? JSONSerialization.jsonObject(with: data)
+    else { return .null }
+    return EventCodec.value(obj)
   }
 }
 

@@ -132,6 +132,13 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     return reason
   }
 
+  /// Whether a stop command is waiting (long evaluations give way to it).
+  private var stopIsQueued: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return commands.contains(.stop)
+  }
+
   private func handleCommands() {
     lock.lock()
     let cmds = commands
@@ -367,19 +374,22 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
                              cfgScale: config.cfgScale)
       }
       var last = Date.distantPast
-      let r = try probe!.measure(model: ema, schedule: schedule) { done, total, phase in
+      let r = try probe!.measure(model: ema, schedule: schedule, progress: { done, total, phase in
         let now = Date()
         guard done == total || now.timeIntervalSince(last) > 0.25 else { return }
         last = now
         self.log.emit(TrainingEvent(.evalProgress, step: self.state.step, [
           "done": .number(Double(done)), "total": .number(Double(total)), "phase": .string(phase.rawValue),
         ]))
-      }
+      }, isCancelled: { self.stopIsQueued })
       log.emit(TrainingEvent(.eval, step: state.step, [
         "name": .string(r.name), "fid2k": .number(r.fid), "kid": .number(r.kid), "kid_std": .number(r.kidStd),
         "evaluator": .string(r.evaluator), "seconds": .number(r.seconds), "samples": .number(Double(r.samples)),
         "epoch": .number(Double(state.epoch)),
       ]))
+    } catch is CancellationError {
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
+        "message": .string("\(config.evalSamples)-sample evaluation cancelled: the run is stopping")]))
     } catch {
       evaluatorMissing = true
       log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),

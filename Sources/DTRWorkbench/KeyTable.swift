@@ -89,7 +89,7 @@ public enum KeyTable {
     KeyBinding([.down], "mask cursor: later timestep", .moveCursor(dt: 1, dc: 0)),
     KeyBinding([.left], "mask cursor: lower channel", .moveCursor(dt: 0, dc: -1)),
     KeyBinding([.right], "mask cursor: higher channel", .moveCursor(dt: 0, dc: 1)),
-    KeyBinding([.char("n")], "masks: next block (random routing)", .block(1)),
+    KeyBinding([.char("n")], "masks: next routed block (random routing, UNet)", .block(1)),
     KeyBinding([.char("N")], "masks: previous block", .block(-1)),
     KeyBinding([.char("[")], "samples: older grid", .scrubSamples(-1)),
     KeyBinding([.char("]")], "samples: newer grid (past the newest: follow)", .scrubSamples(1)),

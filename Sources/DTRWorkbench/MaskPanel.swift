@@ -24,14 +24,21 @@ public struct MaskView: Sendable, Equatable {
 public struct MaskSource: Sendable {
   /// One table per routed block.
   public var tables: [RoutingMask]
+  /// The routed blocks, parallel to ``tables``.
+  public var blocks: [RoutedBlock]
+  /// How many of the blocks the panel steps through (1 when every block has the same table).
+  public var browsable: Int
   public var kind: RoutingKind
   public var alpha, beta: Double
   /// True when these are the staged (not yet applied) α/β being previewed.
   public var isPreview: Bool
 
   /// A source.
-  public init(tables: [RoutingMask], kind: RoutingKind, alpha: Double, beta: Double, isPreview: Bool = false) {
+  public init(tables: [RoutingMask], blocks: [RoutedBlock], browsable: Int, kind: RoutingKind, alpha: Double,
+              beta: Double, isPreview: Bool = false) {
     self.tables = tables
+    self.blocks = blocks
+    self.browsable = browsable
     self.kind = kind
     self.alpha = alpha
     self.beta = beta
@@ -41,15 +48,24 @@ public struct MaskSource: Sendable {
   /// The tables for a run's configuration at `alpha`, `beta` (nil while the config lacks a size).
   public static func make(config: WorkbenchModel.Config?, alpha: Double?, beta: Double?,
                           isPreview: Bool = false) -> MaskSource? {
-    guard let c = config, let hidden = c.hidden, let t = c.timesteps, hidden > 0, t > 0 else { return nil }
-    let kind = c.routing ?? .dtr
+    guard let c = config, let t = c.model?.timesteps ?? c.timesteps, t > 0 else { return nil }
+    let blocks = c.routedBlocks
+    guard !blocks.isEmpty else { return nil }
+    let kind = c.model?.routing ?? c.routing ?? .dtr
     let a = alpha ?? c.alpha ?? 1, b = beta ?? c.beta ?? 1
     guard Hyperparameter.alpha.validationError(a) == nil, Hyperparameter.beta.validationError(b) == nil else {
       return nil
     }
-    let tables = RoutingMask.tables(kind: kind, blocks: max(c.depth ?? 1, 1), timesteps: t, channels: hidden,
-                                    alpha: a, beta: b, seed: c.seed ?? 0)
-    return MaskSource(tables: tables, kind: kind, alpha: a, beta: b, isPreview: isPreview)
+    let tables: [RoutingMask]
+    if var m = c.model {
+      (m.alpha, m.beta) = (a, b)
+      tables = m.routingTables()
+    } else {
+      tables = RoutingMask.tables(kind: kind, blocks: blocks.count, timesteps: t, channels: blocks[0].channels,
+                                  alpha: a, beta: b, seed: c.seed ?? 0)
+    }
+    return MaskSource(tables: tables, blocks: blocks, browsable: c.browsableBlocks, kind: kind, alpha: a, beta: b,
+                      isPreview: isPreview)
   }
 }
 
@@ -64,12 +80,14 @@ public enum MaskPanel {
       canvas.text(inner.x + 1, inner.y, "waiting for the run's config…", ctx.style(.inactiveFg), maxWidth: inner.width - 1)
       return
     }
-    view.block = min(max(view.block, 0), src.tables.count - 1)
+    view.block = min(max(view.block, 0), src.browsable - 1)
     let table = src.tables[view.block]
     let g = ctx.glyphs
     var title = "Routing masks  \(src.kind.rawValue) \(g.symbol("alpha"))=\(Format.value(src.alpha))"
       + " \(g.symbol("beta"))=\(Format.value(src.beta))"
-    if src.kind == .random { title += "  block \(view.block + 1)/\(src.tables.count)" }
+    if src.browsable > 1 {
+      title += "  block \(view.block + 1)/\(src.browsable) \(src.blocks[view.block].name) C=\(table.channels)"
+    }
     if src.isPreview { title += "  PREVIEW" }
     let inner = ctx.box(&canvas, r, title: title, focused: src.isPreview)
     let area = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 2)

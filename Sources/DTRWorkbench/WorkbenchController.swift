@@ -146,9 +146,11 @@ public struct WorkbenchController: Sendable {
     case .zoomOut:
       loss.zoomOut(totalSteps: model.lossSteps.last ?? 0)
     case .moveCursor(let dt, let dc):
-      mask.move(dt: dt, dc: dc, timesteps: model.config?.timesteps ?? 1, channels: model.config?.hidden ?? 1)
+      let blocks = model.config?.routedBlocks ?? []
+      let channels = blocks.indices.contains(mask.block) ? blocks[mask.block].channels : 1
+      mask.move(dt: dt, dc: dc, timesteps: model.config?.timesteps ?? 1, channels: channels)
     case .block(let d):
-      let blocks = model.config?.routing == .random ? max(model.config?.depth ?? 1, 1) : 1
+      let blocks = model.config?.browsableBlocks ?? 1
       mask.block = ((mask.block + d) % blocks + blocks) % blocks
     case .scrubSamples(let d):
       samples.scrub(by: d, count: model.sampleGrids.count)

@@ -1,5 +1,6 @@
 import DTRModels
 import DTRTraining
+import Foundation
 
 /// Everything the workbench knows about a run, built only from training events (and from the commands
 /// it sent). Pure state: no I/O, no terminal; every panel draws from it.
@@ -13,8 +14,11 @@ public struct WorkbenchModel: Sendable {
     public var alpha, beta, lr: Double?
     public var seed: UInt64?
     public var preset: String?
+    /// The network configuration (run_start's `model` object); nil for runs that did not record it.
+    public var model: ModelConfig?
 
-    /// Reads the keys `hidden depth timesteps routing alpha beta seed lr batch preset epochs steps_per_epoch`.
+    /// Reads the keys `hidden depth timesteps routing alpha beta seed lr batch preset epochs steps_per_epoch
+    /// model`.
     public init(_ object: [String: JSONValue]) {
       func int(_ k: String) -> Int? { object[k]?.doubleValue.flatMap(Int.init(exactly:)) }
       hidden = int("hidden")
@@ -29,6 +33,25 @@ public struct WorkbenchModel: Sendable {
       lr = object["lr"]?.doubleValue
       seed = object["seed"]?.doubleValue.flatMap(UInt64.init(exactly:))
       preset = object["preset"]?.stringValue
+      if let m = object["model"], m.objectValue != nil {
+        var text = ""
+        EventCodec.write(m, into: &text)
+        model = try? JSONDecoder().decode(ModelConfig.self, from: Data(text.utf8))
+      }
+    }
+
+    /// The routed blocks of the run's network: from ``model``, or for runs that did not record it a DiT
+    /// of `depth` blocks `hidden` wide.
+    public var routedBlocks: [RoutedBlock] {
+      if let model { return model.routedBlocks }
+      guard let hidden, hidden > 0 else { return [] }
+      return (0..<max(depth ?? 1, 1)).map { RoutedBlock(name: "blocks.\($0)", channels: hidden) }
+    }
+
+    /// How many routed blocks the mask panel steps through: all of them when their tables differ (random
+    /// routing, or a UNet's blocks of different widths), else one.
+    public var browsableBlocks: Int {
+      routing == .random || model?.arch == .unet ? max(routedBlocks.count, 1) : 1
     }
   }
 

@@ -18,6 +18,12 @@ struct BenchOps: ParsableCommand {
               "blas_core": BLASRuntime.shared.coreName],
              row: String(format: "ceilings: stream triad %.1f GB/s (2 threads), sgemm 6272×512×512 %.0f GFLOP/s (%@)",
                          bw, peak, BLASRuntime.shared.coreName))
+    let region = bestTime(repeats: repeats) {
+      for _ in 0..<1000 { Parallel.forRange(Parallel.workers, minChunk: 1) { _, _ in } }
+    } / 1000
+    out.emit(["op": "parallel_region", "us": region * 1e6, "workers": Parallel.workers],
+             row: String(format: "parallel region (fork + join of %d workers, empty body): %.1f µs", Parallel.workers,
+                         region * 1e6))
     for tokens in [49, 196] { benchAt(tokens: tokens, out: out, bandwidth: bw) }
     benchConv(out: out)
   }

@@ -42,11 +42,12 @@ struct BenchTrain: ParsableCommand {
     let peak = MachinePeak.gflops
     let rss = peakRSSMiB()
     let c = cfg.model
-    let name = "\(cfg.preset) \(c.hidden)/\(c.depth)/\(c.heads)/\(c.patch) routing=\(c.routing.rawValue)"
+    let name = "\(cfg.preset) \(c.shapeDescription) routing=\(c.routing.rawValue)"
     var obj: [String: Any] = [
       "config": name, "batch": batch, "steps": steps, "img_per_s": imgPerS, "ms_per_step": msPerStep,
       "gflops": gflops, "peak_share": gflops / peak, "machine_peak_gflops": peak, "peak_rss_mib": rss,
-      "blas_core": BLASRuntime.shared.coreName, "threads": BLASRuntime.shared.threads,
+      "blas_core": BLASRuntime.shared.coreName, "threads": Parallel.workers,
+      "engine_splits_gemms": BLASRuntime.shared.engineSplitsGEMMs,
     ]
     let parts = Profiler.seconds
     if profile {

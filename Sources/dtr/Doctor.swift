@@ -21,7 +21,7 @@ struct Doctor: ParsableCommand {
     if json {
       let obj: [String: Any] = [
         "blas_library": blas.libraryPath, "blas_core": blas.coreName, "blas_core_source": blas.coreSource.rawValue,
-        "blas_core_automatic": blas.automaticCore, "blas_threads": blas.threads,
+        "blas_core_automatic": blas.automaticCore, "blas_threads": blas.threads, "engine_splits_gemms": blas.engineSplitsGEMMs,
         "blas_verified": blas.verified, "sgemm_gflops": (gflops * 10).rounded() / 10,
         "sgemm_shape": "6272x128x128", "cpu": cpu.modelName, "engine_workers": Parallel.workers,
         "dataset_found": data.found, "dataset_dir": dataDir,
@@ -39,7 +39,9 @@ struct Doctor: ParsableCommand {
     }
     rows.append(("blas kernel", core))
     rows.append(("blas verified", blas.verified ? "yes (max rel. error \(blas.verificationError))" : "NO"))
-    rows.append(("blas threads", "\(blas.threads)\(blas.threadsFromUser ? " (OPENBLAS_NUM_THREADS)" : "")"))
+    rows.append(("blas threads", blas.engineSplitsGEMMs
+      ? "1 per call; the engine splits each GEMM over \(Parallel.workers) workers"
+      : "\(blas.threads) (OPENBLAS_NUM_THREADS)"))
     rows.append(("sgemm 6272×128×128", String(format: "%.1f GFLOP/s", gflops)))
     rows.append(("fashion-mnist", data.found ? "found in \(dataDir)" : "MISSING: \(data.problem)"))
     let w = rows.map(\.0.count).max() ?? 0
@@ -58,7 +60,7 @@ enum SgemmProbe {
     var best = Double.infinity
     for _ in 0..<repeats {
       let t0 = DispatchTime.now().uptimeNanoseconds
-      sgemm(transA: false, transB: false, m: m, n: n, k: k, a: a.data, lda: k, b: b.data, ldb: n, c: c.data, ldc: n)
+      parallelSgemm(transA: false, transB: false, m: m, n: n, k: k, a: a.data, lda: k, b: b.data, ldb: n, c: c.data, ldc: n)
       best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
     return 2 * Double(m * n * k) / best / 1e9

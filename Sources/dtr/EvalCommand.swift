@@ -44,8 +44,8 @@ struct Eval: ParsableCommand {
     bar.note(String(format: "test-set features: %.1f s", reference.seconds))
     let generator = SampleGenerator(sampler: Sampler(parsing: sampler)!, cfgScale: cfg, seed: seed, batch: batch)
     let started = Date()
-    let images = generator.generate(model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps),
-                                    count: samples) { done, total in bar.update(done, total, "sampling \(sampler)") }
+    let images = try generator.generate(model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps),
+                                        count: samples, progress: { done, total in bar.update(done, total, "sampling \(sampler)") })
     bar.note(String(format: "sampled %d images in %.0f s", samples, Date().timeIntervalSince(started)))
     let report = try runReportingErrors { try evaluator.evaluate(generated: images, dataDirectory: dataDir) }
     let conditioning = config.model.conditional ? "cfg \(cfg), balanced labels" : "unconditional"

@@ -9,6 +9,9 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Override the number of blocks.") var depth: Int?
   @Option(help: "Override the attention heads.") var heads: Int?
   @Option(help: "Override the patch size (must divide 28).") var patch: Int?
+  @Option(help: "UNet: override the base channels (ADM model_channels).") var baseChannels: Int?
+  @Option(help: "UNet: override the width multipliers per level, e.g. 1,2,2.") var channelMult: String?
+  @Option(help: "UNet: override the residual blocks per level.") var blocksPerLevel: Int?
   @Option(help: "Channel routing: dtr, random or none.") var routing = "dtr"
   @Option(help: "DTR shift ratio α (> 0).") var alpha = 4.0
   @Option(help: "DTR window width β (0 < β ≤ 1; 1 = no routing).") var beta = 0.8
@@ -26,6 +29,15 @@ struct ModelOptions: ParsableArguments {
     if let depth { c.depth = depth }
     if let heads { c.heads = heads }
     if let patch { c.patch = patch }
+    if let baseChannels { c.baseChannels = baseChannels }
+    if let channelMult {
+      let levels = channelMult.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard !levels.isEmpty, levels.allSatisfy({ $0 != nil }) else {
+        throw CLIError("--channel-mult '\(channelMult)' is not a comma-separated list of integers; use e.g. 1,2,2")
+      }
+      c.channelMult = levels.map { $0! }
+    }
+    if let blocksPerLevel { c.blocksPerLevel = blocksPerLevel }
     c.routing = r
     c.alpha = alpha
     c.beta = beta

@@ -67,4 +67,23 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertEqual(obj["start"] as? [Int], [0, 1, 1, 2, 2, 3, 3, 4, 4, 5])
     XCTAssertEqual(obj["width"] as? Int, 5)
   }
+
+  /// `--preset` lists every routed block's width and prints one table per width; JSON names each block.
+  func testMasksForAUNetPresetListEveryWidth() throws {
+    let text = try run(["masks", "--preset", "unet-small", "--timesteps", "20"])
+    XCTAssertEqual(text.code, 0, text.stderr)
+    for line in ["unet-small: 11 routed blocks", "C=32, 25 active: input_blocks.1.0, input_blocks.3.0",
+                 "C=128, 102 active: output_blocks.0.0, output_blocks.1.0, output_blocks.2.0",
+                 "output_blocks.3.0 routing=dtr C=96 T=20"] {
+      XCTAssertTrue(text.stdout.contains(line), "missing '\(line)' in\n\(text.stdout)")
+    }
+    let r = try run(["masks", "--preset", "unet-small", "--routing", "random", "--format", "json", "--timesteps", "5"])
+    XCTAssertEqual(r.code, 0, r.stderr)
+    let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let blocks = obj["blocks"] as! [[String: Any]]
+    XCTAssertEqual(blocks.map { $0["channels"] as! Int }, [32, 32, 64, 64, 64, 128, 128, 128, 96, 96, 64])
+    XCTAssertEqual(blocks.last?["name"] as? String, "output_blocks.5.0")
+    try expectError(["masks", "--preset", "unet-huge"], mentions: "unknown preset 'unet-huge'")
+    try expectError(["masks"], mentions: "exactly one of --channels C or --preset NAME")
+  }
 }

@@ -15,11 +15,23 @@ final class FIDProbeTests: XCTestCase {
     XCTAssertEqual(Set(SampleGenerator.balancedLabels(count: 5, config: config)), [config.nullClass])
   }
 
+  /// A stop arriving mid-sampling ends generation at the next model step with CancellationError.
+  func testGenerationStopsAtTheNextStepWhenCancelled() {
+    let model = ModelConfig.preset("tiny")!.build(seed: 1)
+    var asked = 0
+    XCTAssertThrowsError(try SampleGenerator(sampler: Sampler(.ddim, steps: 10), cfgScale: 1.5, seed: 9, batch: 4)
+      .generate(model: model, schedule: NoiseSchedule(.linear), count: 12, isCancelled: {
+        asked += 1
+        return asked > 13
+      })) { XCTAssertTrue($0 is CancellationError) }
+    XCTAssertEqual(asked, 14, "batch 1 ran its 10 steps, batch 2 stopped before its 4th")
+  }
+
   func testSamplesDoNotDependOnTheBatchSize() {
     let model = ModelConfig.preset("tiny")!.build(seed: 1)
     let schedule = NoiseSchedule(.linear)
     func draw(batch: Int) -> [Float] {
-      SampleGenerator(sampler: Sampler(.ddim, steps: 2), cfgScale: 1.5, seed: 9, batch: batch)
+      try! SampleGenerator(sampler: Sampler(.ddim, steps: 2), cfgScale: 1.5, seed: 9, batch: batch)
         .generate(model: model, schedule: schedule, count: 6).toArray()
     }
     let whole = draw(batch: 6)

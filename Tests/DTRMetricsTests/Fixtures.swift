@@ -7,12 +7,18 @@ import XCTest
 /// Deterministic synthetic feature sets: correlated, ReLU-like rows max(0, scale·(z·M) + shift) with
 /// z ~ N(0, I) and a random mixing matrix M/√D, both from ``SplitMix64``.
 enum Fixtures {
-  /// Standard normal doubles (Box–Muller over ``SplitMix64``).
+  /// Standard normals rounded to float32: double-precision Box–Muller over ``SplitMix64``'s doubles, both
+  /// outputs used. The fixtures keep their own generator so the committed golden values do not move when
+  /// the engine's `fillNormal` changes.
   static func normals(_ count: Int, seed: UInt64) -> [Double] {
     var rng = SplitMix64(seed: seed)
-    var out = [Float](repeating: 0, count: count)
-    out.withUnsafeMutableBufferPointer { rng.fillNormal($0.baseAddress!, count: count) }
-    return out.map(Double.init)
+    var out: [Double] = []
+    out.reserveCapacity(count + 1)
+    while out.count < count {
+      let r = (-2 * log(max(rng.nextDouble(), 1e-300))).squareRoot(), a = 2 * Double.pi * rng.nextDouble()
+      out += [Double(Float(r * cos(a))), Double(Float(r * sin(a)))]
+    }
+    return Array(out.prefix(count))
   }
 
   /// `rows`×`columns` ReLU features; `mixSeed` fixes the mixing matrix so that sets drawn with different
@@ -117,6 +123,8 @@ func assertGolden(_ actual: Double, literal: Double, live: Any?, tolerance: Doub
   assertRelative(actual, literal, tolerance, floor: floor, "\(what) vs committed golden", file: file, line: line)
   if let live = live as? Double {
     assertRelative(actual, live, tolerance, floor: floor, "\(what) vs fid_ref.py", file: file, line: line)
-    assertRelative(literal, live, 1e-12, floor: floor, "\(what): committed golden vs fid_ref.py", file: file, line: line)
+    // The literal was made by fid_ref.py; ill-conditioned cases reproduce only to the test's tolerance
+    // across numpy's BLAS thread counts.
+    assertRelative(literal, live, tolerance, floor: floor, "\(what): committed golden vs fid_ref.py", file: file, line: line)
   }
 }

@@ -45,9 +45,12 @@ final class UNetTests: XCTestCase {
       let x = Self.randomInput([3, 2, 8, 8], seed: 1), out = Tensor([3, 2, 8, 8])
       let t = [3, 600, 999], y = [0, 4, 10]
       let params = (conv ? checked + ["input_blocks.2.0.op.weight"] : checked).map { m.parameters[$0]! }
+      // A whole UNet's float32 outputs carry ~1e-6 relative rounding noise, which central differences
+      // divide by 2h: at h = 1e-2 that is ~1e-3 of gradients of ~4e-3, and smaller steps fail more.
+      // Richardson extrapolation allows h = 3e-2 (worst error 0.01 against the 0.02 tolerance).
       let report = GradientCheck.run(
         inputs: [x] + params.map(\.value),
-        options: .init(relativeTolerance: 2e-2, absoluteFloor: 1e-2, maxElementsPerInput: 8),
+        options: .init(relativeTolerance: 2e-2, absoluteFloor: 1e-2, step: 3e-2, maxElementsPerInput: 8, richardson: true),
         forward: {
           m.forward(x, t: t, y: y, out: out)
           return out
@@ -111,7 +114,7 @@ final class UNetTests: XCTestCase {
   }
 
   func testParameterNamesFollowGuidedDiffusion() {
-    let c = ModelConfig.preset("unet-small")!
+    let c = ModelConfig.preset("unet-base")!
     let m = c.build(seed: 0) as! UNet
     let expected: [String: [Int]] = [
       "time_embed.0.weight": [256, 64], "time_embed.2.weight": [256, 256], "label_emb.weight": [11, 256],
@@ -144,14 +147,17 @@ final class UNetTests: XCTestCase {
 
   func testConfigurationPresetsValidationAndDecoding() throws {
     let tiny = ModelConfig.preset("unet-tiny")!, small = ModelConfig.preset("unet-small")!
-    XCTAssertTrue(ModelConfig.presetNames.contains("unet-tiny") && ModelConfig.presetNames.contains("unet-small"))
-    XCTAssertNil(tiny.validationError)
-    XCTAssertNil(small.validationError)
-    XCTAssertGreaterThan(small.forwardFLOPsPerImage, 10 * tiny.forwardFLOPsPerImage)
-    var bad = small
+    let base = ModelConfig.preset("unet-base")!
+    for name in ["unet-tiny", "unet-small", "unet-base"] {
+      XCTAssertTrue(ModelConfig.presetNames.contains(name), name)
+      XCTAssertNil(ModelConfig.preset(name)!.validationError, name)
+    }
+    XCTAssertGreaterThan(small.forwardFLOPsPerImage, 3 * tiny.forwardFLOPsPerImage)
+    XCTAssertGreaterThan(base.forwardFLOPsPerImage, 5 * small.forwardFLOPsPerImage)
+    var bad = base
     bad.headChannels = 48
     XCTAssertNotNil(bad.validationError)
-    bad = small
+    bad = base
     bad.channelMult = []
     XCTAssertNotNil(bad.validationError)
     XCTAssertEqual(try JSONDecoder().decode(ModelConfig.self, from: JSONEncoder().encode(small)), small)
@@ -161,26 +167,5 @@ final class UNetTests: XCTestCase {
     var expected = ModelConfig.preset("tiny")!
     expected.beta = 0.6
     XCTAssertEqual(decoded, expected)
-  }
-
-  /// Opt-in throughput measurement (`DTR_BENCH=1 swift test -c release --filter UNetTests/testThroughput`):
-  /// forward + backward images per second of `unet-small` and DiT `small` at batch 128.
-  func testThroughput() throws {
-    guard ProcessInfo.processInfo.environment["DTR_BENCH"] == "1" else { throw XCTSkip("set DTR_BENCH=1") }
-    for name in ["small", "unet-small"] {
-      let m = ModelConfig.preset(name)!.build(seed: 1)
-      let N = 128, x = Self.randomInput([N, 1, 28, 28], seed: 2), out = Tensor([N, 1, 28, 28])
-      let t = (0..<N).map { $0 * 7 % 1000 }, y = (0..<N).map { $0 % 11 }
-      var times: [Double] = []
-      for _ in 0..<4 {
-        let start = Date()
-        m.forward(x, t: t, y: y, out: out)
-        m.backward(x)
-        times.append(Date().timeIntervalSince(start))
-      }
-      let best = times.dropFirst().min()!
-      print(String(format: "%@: %.1f img/s (best of 3 after warm-up: %.3f s per batch of %d; %.2f GFLOP fwd/img)",
-                   name, Double(N) / best, best, N, m.config.forwardFLOPsPerImage / 1e9))
-    }
   }
 }

@@ -55,6 +55,30 @@ final class PanelTests: XCTestCase {
     XCTAssertNotEqual(src.tables[0], src.tables[1])
   }
 
+  /// A UNet run's run_start (written by the real TrainConfig) gives the panel one table per residual block,
+  /// each as wide as that block's input, the same tables the model routes with; `n` steps through them.
+  func testUNetRunShowsEachResidualBlocksTable() throws {
+    var train = TrainConfig()
+    train.model = ModelConfig.preset("unet-tiny")!
+    train.model.routingSeed = 99
+    for routing in [RoutingKind.dtr, .random] {
+      train.model.routing = routing
+      let model = Fixtures.model([TrainingEvent(.runStart, step: 0, time: 0, ["config": .object(train.summary)])])
+      let src = try XCTUnwrap(MaskSource.make(config: model.config, alpha: nil, beta: nil))
+      let net = train.model.build(seed: 0)
+      XCTAssertEqual(src.tables, net.masks, "\(routing)")
+      XCTAssertEqual(src.blocks.map(\.channels), [16, 16, 32, 32, 32, 64, 64, 64, 48, 48, 32])
+      XCTAssertEqual(src.browsable, src.tables.count)
+      var c = WorkbenchController(model: model, readOnly: true)
+      _ = c.handle(.char("N"))
+      XCTAssertEqual(c.mask.block, src.tables.count - 1)
+      var canvas = Canvas(width: 100, height: 12)
+      MaskPanel.render(src, &c.mask, Rect(x: 0, y: 0, width: 100, height: 12), RenderContext(), &canvas)
+      XCTAssertTrue(canvas.row(0).contains("block 11/11 output_blocks.5.0 C=32"), canvas.row(0))
+      XCTAssertTrue(canvas.plainText.contains("1000×32, 25 on per row"), canvas.plainText)
+    }
+  }
+
   func fidCanvas(_ events: [TrainingEvent]) -> Canvas {
     var canvas = Canvas(width: 40, height: 8)
     FIDPanel.render(Fixtures.model(events), Rect(x: 0, y: 0, width: 40, height: 8), RenderContext(), &canvas)

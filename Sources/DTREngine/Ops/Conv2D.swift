@@ -115,8 +115,8 @@ public enum Conv2DOp {
         // A one-image chunk is already in NCHW order: the GEMM writes the output directly.
         let result = images == 1 ? y : rows
         im2col(x + n0 * inImage, images: images, shape: s, col: col)
-        sgemm(transA: false, transB: false, m: s.outChannels, n: cols, k: s.patchSize, a: weight, lda: s.patchSize,
-              b: col, ldb: cols, c: result, ldc: cols)
+        parallelSgemm(transA: false, transB: false, m: s.outChannels, n: cols, k: s.patchSize, a: weight, lda: s.patchSize,
+                      b: col, ldb: cols, c: result, ldc: cols)
         if images > 1 || bias != nil {
           regroup(result, y, images: images, rows: s.outChannels, plane: s.outPlane, toImageMajor: true, bias: bias)
         }
@@ -145,12 +145,12 @@ public enum Conv2DOp {
           dy = UnsafePointer(rows)
         }
         im2col(x + n0 * inImage, images: images, shape: s, col: col)
-        sgemm(transA: false, transB: true, m: s.outChannels, n: s.patchSize, k: cols, a: dy, lda: cols, b: col,
-              ldb: cols, beta: 1, c: dWeight, ldc: s.patchSize)
+        parallelSgemm(transA: false, transB: true, m: s.outChannels, n: s.patchSize, k: cols, a: dy, lda: cols, b: col,
+                      ldb: cols, beta: 1, c: dWeight, ldc: s.patchSize)
         guard let dx else { continue }
         // The unfolded input is no longer needed: its buffer receives dcol.
-        sgemm(transA: true, transB: false, m: s.patchSize, n: cols, k: s.outChannels, a: weight, lda: s.patchSize,
-              b: dy, ldb: cols, c: col, ldc: cols)
+        parallelSgemm(transA: true, transB: false, m: s.patchSize, n: cols, k: s.outChannels, a: weight, lda: s.patchSize,
+                      b: dy, ldb: cols, c: col, ldc: cols)
         col2im(col, images: images, shape: s, dx: dx + n0 * inImage, accumulate: accumulate)
       }
     }

@@ -10,8 +10,8 @@ public enum LinearOp {
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
   ) {
     Profiler.time(.gemm) {
-      sgemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, a: x, lda: inDim, b: weight, ldb: inDim,
-            c: out, ldc: outDim)
+      parallelSgemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, a: x, lda: inDim, b: weight, ldb: inDim,
+                    c: out, ldc: outDim)
       if let bias { addBias(out, rows: rows, cols: outDim, bias: bias) }
     }
   }
@@ -24,11 +24,11 @@ public enum LinearOp {
   ) {
     Profiler.time(.gemm) {
       if let dx {
-        sgemm(transA: false, transB: false, m: rows, n: inDim, k: outDim, a: dOut, lda: outDim, b: weight, ldb: inDim,
-              beta: accumulate ? 1 : 0, c: dx, ldc: inDim)
+        parallelSgemm(transA: false, transB: false, m: rows, n: inDim, k: outDim, a: dOut, lda: outDim, b: weight, ldb: inDim,
+                      beta: accumulate ? 1 : 0, c: dx, ldc: inDim)
       }
-      sgemm(transA: true, transB: false, m: outDim, n: inDim, k: rows, a: dOut, lda: outDim, b: x, ldb: inDim,
-            beta: 1, c: dWeight, ldc: inDim)
+      parallelSgemm(transA: true, transB: false, m: outDim, n: inDim, k: rows, a: dOut, lda: outDim, b: x, ldb: inDim,
+                    beta: 1, c: dWeight, ldc: inDim)
       if let dBias { columnSums(dOut, rows: rows, cols: outDim, into: dBias) }
     }
   }

@@ -9,6 +9,9 @@ public enum Parallel {
   /// Number of workers used for the engine's own (non-BLAS) kernels.
   nonisolated(unsafe) public static var workers: Int = max(1, min(ProcessInfoCores.count, 8))
 
+  /// Helper threads for regions of up to `workers` parts (started on first use).
+  static let pool = WorkerPool(width: workers)
+
   /// Calls `body(start, end)` over disjoint chunks covering `0..<count`, in parallel when
   /// `count >= 2 * minChunk`.
   @inline(__always)
@@ -19,6 +22,11 @@ public enum Parallel {
       return
     }
     let chunk = (count + w - 1) / w
+    if w <= pool.width, pool.run({ i in
+      let s = i * chunk
+      let e = min(count, s + chunk)
+      if s < e { body(s, e) }
+    }) { return }
     DispatchQueue.concurrentPerform(iterations: w) { i in
       let s = i * chunk
       let e = min(count, s + chunk)

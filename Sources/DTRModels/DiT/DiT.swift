@@ -42,8 +42,7 @@ public final class DiT: @unchecked Sendable {
     blocks = (0..<config.depth).map { DiTBlock(p, index: $0, hidden: D, heads: config.heads, mlpRatio: config.mlpRatio) }
     finalAdaLN = Linear(p, "final_layer.adaLN_modulation.1", D, 2 * D)
     finalLinear = Linear(p, "final_layer.linear", D, pp)
-    masks = RoutingMask.tables(kind: config.routing, blocks: config.depth, timesteps: config.timesteps,
-                               channels: D, alpha: config.alpha, beta: config.beta, seed: config.routingSeed)
+    masks = config.routingTables()
     // The conv weight's x_embedder.proj.weight is [D, C, p, p]; our Linear stores it [D, C·p·p], same bytes.
     xEmbed.weight.value.reshape([D, config.inChannels, config.patch, config.patch])
     xEmbed.weight.grad.reshape([D, config.inChannels, config.patch, config.patch])
@@ -69,8 +68,7 @@ public final class DiT: @unchecked Sendable {
   public func setRouting(alpha: Double, beta: Double) {
     config.alpha = alpha
     config.beta = beta
-    masks = RoutingMask.tables(kind: config.routing, blocks: config.depth, timesteps: config.timesteps,
-                               channels: config.hidden, alpha: alpha, beta: beta, seed: config.routingSeed)
+    masks = config.routingTables()
   }
 
   /// Replaces the routing tables (restoring a checkpoint's random tables).

@@ -66,25 +66,14 @@ public final class UNet: @unchecked Sendable {
     outConv = ConvLayer(p, "out.2", layout.headChannels, config.inChannels, kernel: 3)
     let all = (inputBlocks + [middle] + outputBlocks).flatMap { $0 }
     resBlocks = all.compactMap { $0 as? ResBlock }
-    residualBlockNames = (layout.input + [layout.middle] + layout.output).flatMap { b in
-      b.modules.compactMap { e -> String? in
-        if case .res = e.module { return e.prefix } else { return nil }
-      }
-    }
+    residualBlockNames = config.routedBlocks.map(\.name)
     masks = []
-    installMasks(Self.tables(config, widths: resBlocks.map(\.cin)))
+    installMasks(config.routingTables())
     var rng = SplitMix64(seed: seed)
     cond.fc0.initDefault(&rng)
     cond.fc2.initDefault(&rng)
     Initializer.normal(cond.table.value, std: 1, rng: &rng)
     for m in all { m.initialize(&rng) }
-  }
-
-  private static func tables(_ c: ModelConfig, widths: [Int]) -> [RoutingMask] {
-    widths.enumerated().map { b, width in
-      RoutingMask.tables(kind: c.routing, blocks: 1, timesteps: c.timesteps, channels: width, alpha: c.alpha,
-                         beta: c.beta, seed: c.routingSeed &+ UInt64(b))[0]
-    }
   }
 
   private func installMasks(_ tables: [RoutingMask]) {
@@ -97,7 +86,7 @@ public final class UNet: @unchecked Sendable {
   public func setRouting(alpha: Double, beta: Double) {
     config.alpha = alpha
     config.beta = beta
-    installMasks(Self.tables(config, widths: resBlocks.map(\.cin)))
+    installMasks(config.routingTables())
   }
 
   /// Replaces the routing tables (restoring a checkpoint's random tables); each must match its block's
