@@ -78,9 +78,10 @@ final class TransformerOpsTests: XCTestCase {
     let (rows, c) = (3, 13)
     let x = randomTensor([rows, c], seed: 9, std: 2), b = randomTensor([c], seed: 10)
     let pre = Tensor([rows, c]), y = Tensor([rows, c]), dx = Tensor([rows, c]), db = Tensor([c])
-    // The rational tanh is accurate to 2e-5, so GELU' (computed from the exact formula) can differ from
-    // the approximant's slope by ~1e-4 where |x| ≈ 3: compare small gradients absolutely.
-    check([x, b], floor: 5e-2, forward: {
+    // The rational tanh is within 1e-4 of tanh, and backward uses 1 − t², the exact tanh's slope, which
+    // differs from the approximant's by up to 4e-4 near |u| = 5 (x ≈ 3): compare gradients below 0.1
+    // absolutely.
+    check([x, b], floor: 0.1, forward: {
       pre.copy(from: x)
       GELUOp.forward(x: pre.data, rows: rows, cols: c, bias: b.data, out: y.data)
       return y
@@ -157,8 +158,8 @@ final class TransformerOpsTests: XCTestCase {
       return [dx]
     })
     check([x, y, gate], forward: {
-      out.copy(from: x)
-      GatedResidualOp.forward(h: out.data, y: y.data, gate: gate.data, gateStride: d, batch: n, tokens: l, dim: d)
+      GatedResidualOp.forward(h: x.data, y: y.data, gate: gate.data, gateStride: d, batch: n, tokens: l, dim: d,
+                              out: out.data)
       return out
     }, backward: { g in
       dg.zero()

@@ -39,10 +39,10 @@ public enum ChannelMaskOp {
 /// adaLN-Zero's gated residual `h ← h + gate[n, :]·y[n, l, :]`, with one gate row per sample read
 /// with a row stride (from the fused adaLN projection).
 public enum GatedResidualOp {
-  /// In place on `h`.
+  /// `out = h + gate·y` (`out` may be `h`: in place).
   public static func forward(
-    h: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gate: UnsafePointer<Float>, gateStride: Int,
-    batch: Int, tokens: Int, dim: Int
+    h: UnsafePointer<Float>, y: UnsafePointer<Float>, gate: UnsafePointer<Float>, gateStride: Int,
+    batch: Int, tokens: Int, dim: Int, out: UnsafeMutablePointer<Float>
   ) {
     Profiler.time(.elementwise) {
       Parallel.forRange(batch, minChunk: 1) { s, e in
@@ -50,7 +50,7 @@ public enum GatedResidualOp {
           let g = gate + n * gateStride
           for l in 0..<tokens {
             let o = (n * tokens + l) * dim
-            for c in 0..<dim { h[o + c] += g[c] * y[o + c] }
+            for c in 0..<dim { out[o + c] = h[o + c] + g[c] * y[o + c] }
           }
         }
       }

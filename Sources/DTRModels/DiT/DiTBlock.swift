@@ -69,16 +69,16 @@ final class DiTBlock {
     AttentionOp.forward(qkv: qkvOut.data, batch: N, tokens: L, dim: D, heads: heads, probs: probs?.data,
                         scratch: ws.attnScratch.data, out: att.data)
     proj.forward(att.data, rows: rows, ao.data)
-    h1.data.update(from: h0.data, count: rows * D)
-    GatedResidualOp.forward(h: h1.data, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D)
+    GatedResidualOp.forward(h: h0.data, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D,
+                            out: h1.data)
     // MLP branch
     LayerNormModulateOp.forward(x: h1.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
                                 scale: m + 4 * D, paramStride: S, out: mIn.data, mean: mean2.data, rstd: rstd2.data)
     fc1.forward(mIn.data, rows: rows, f1.data, withBias: false)
     GELUOp.forward(x: f1.data, rows: rows, cols: mlp, bias: fc1.bias!.value.data, out: f1Act.data)
     fc2.forward(f1Act.data, rows: rows, mo.data)
-    out.update(from: h1.data, count: rows * D)
-    GatedResidualOp.forward(h: out, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D)
+    GatedResidualOp.forward(h: h1.data, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D,
+                            out: out)
     if let mask {
       ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, complement: true, accumulate: true, out: out)
     }
