@@ -9,8 +9,8 @@ import DTREngine
 ///
 /// where m is each sample's mask row for its own timestep. Without routing, h0 = x and out = h2.
 /// The block keeps the activations that backward needs in buffers sized for the largest batch seen.
-/// The modulated LayerNorm outputs and the GELU output are cheap to recompute, so they live in shared
-/// workspace buffers and are rebuilt in backward; attention probabilities are kept only up to 64 tokens
+/// The residual streams h0 and h1, the modulated LayerNorm outputs and the GELU output are cheap
+/// elementwise recomputations, so they live in shared workspace buffers and are rebuilt in backward; attention probabilities are kept only up to 64 tokens
 /// (at 196 tokens they would be most of the memory; backward recomputes them instead).
 final class DiTBlock {
   let D: Int, heads: Int, mlp: Int
@@ -19,8 +19,7 @@ final class DiTBlock {
 
   // activations (rows = batch·tokens)
   private(set) var rowsCapacity = 0
-  var h0 = Tensor([0]), qkvOut = Tensor([0]), att = Tensor([0]), ao = Tensor([0])
-  var h1 = Tensor([0]), f1 = Tensor([0]), mo = Tensor([0])
+  var qkvOut = Tensor([0]), att = Tensor([0]), ao = Tensor([0]), f1 = Tensor([0]), mo = Tensor([0])
   var mean1 = Tensor([0]), rstd1 = Tensor([0]), mean2 = Tensor([0]), rstd2 = Tensor([0])
   var probs: Tensor?, mod = Tensor([0])
   /// Largest token count for which attention probabilities are stored rather than recomputed.
@@ -42,8 +41,7 @@ final class DiTBlock {
     let rows = batch * tokens
     guard rows > rowsCapacity else { return }
     rowsCapacity = rows
-    h0 = Tensor([rows, D]); att = Tensor([rows, D]); ao = Tensor([rows, D])
-    h1 = Tensor([rows, D]); mo = Tensor([rows, D])
+    att = Tensor([rows, D]); ao = Tensor([rows, D]); mo = Tensor([rows, D])
     qkvOut = Tensor([rows, 3 * D]); f1 = Tensor([rows, mlp])
     mean1 = Tensor([rows]); rstd1 = Tensor([rows]); mean2 = Tensor([rows]); rstd2 = Tensor([rows])
     probs = tokens <= Self.storedProbabilityTokens ? Tensor([batch * heads * tokens * tokens]) : nil
@@ -57,31 +55,33 @@ final class DiTBlock {
     let rows = N * L, m = mod.data, S = 6 * D
     let aIn = ws.sA, mIn = ws.sA, f1Act = ws.sF
     adaLN.forward(cond, rows: N, m)
-    if let mask {
-      ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, out: h0.data)
-    } else {
-      h0.data.update(from: x, count: rows * D)
-    }
+    let h0 = routedInput(x, mask: mask, batch: N, tokens: L, ws: ws), h1 = ws.h1.data
     // attention branch
-    LayerNormModulateOp.forward(x: h0.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
+    LayerNormModulateOp.forward(x: h0, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
                                 paramStride: S, out: aIn.data, mean: mean1.data, rstd: rstd1.data)
     qkv.forward(aIn.data, rows: rows, qkvOut.data)
     AttentionOp.forward(qkv: qkvOut.data, batch: N, tokens: L, dim: D, heads: heads, probs: probs?.data,
                         scratch: ws.attnScratch.data, out: att.data)
     proj.forward(att.data, rows: rows, ao.data)
-    GatedResidualOp.forward(h: h0.data, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D,
-                            out: h1.data)
+    GatedResidualOp.forward(h: h0, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D, out: h1)
     // MLP branch
-    LayerNormModulateOp.forward(x: h1.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
+    LayerNormModulateOp.forward(x: h1, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
                                 scale: m + 4 * D, paramStride: S, out: mIn.data, mean: mean2.data, rstd: rstd2.data)
     fc1.forward(mIn.data, rows: rows, f1.data, withBias: false)
     GELUOp.forward(x: f1.data, rows: rows, cols: mlp, bias: fc1.bias!.value.data, out: f1Act.data)
     fc2.forward(f1Act.data, rows: rows, mo.data)
-    GatedResidualOp.forward(h: h1.data, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D,
-                            out: out)
+    GatedResidualOp.forward(h: h1, y: mo.data, gate: m + 5 * D, gateStride: S, batch: N, tokens: L, dim: D, out: out)
     if let mask {
       ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, complement: true, accumulate: true, out: out)
     }
+  }
+
+  /// h0 = x⊙m in the workspace, or x itself without routing.
+  private func routedInput(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, batch N: Int, tokens L: Int,
+                           ws: DiTWorkspace) -> UnsafePointer<Float> {
+    guard let mask else { return x }
+    ChannelMaskOp.forward(x: x, mask: mask, batch: N, tokens: L, dim: D, out: ws.h0.data)
+    return UnsafePointer(ws.h0.data)
   }
 
   /// Backward: `dOut` is dL/d(out); writes dL/dx into `dx`, adds dL/d(cond) into `dCond`, and
@@ -92,6 +92,9 @@ final class DiTBlock {
     let rows = N * L, m = mod.data, S = 6 * D
     let dMod = ws.dMod.data, dH = ws.dH.data, dT = ws.dT.data, dBig = ws.dBig.data, dQKV = ws.dQKV.data
     dMod.update(repeating: 0, count: N * S)
+    // recompute the residual streams h0 = x⊙m and h1 = h0 + gate1·ao
+    let h0 = routedInput(x, mask: mask, batch: N, tokens: L, ws: ws), h1 = ws.h1.data
+    GatedResidualOp.forward(h: h0, y: ao.data, gate: m + 2 * D, gateStride: S, batch: N, tokens: L, dim: D, out: h1)
     // out = h2 + x⊙(1−m): dh2 = dOut
     dH.update(from: dOut, count: rows * D)
     // h2 = h1 + gate2·mo
@@ -101,10 +104,10 @@ final class DiTBlock {
     GELUOp.forward(x: f1.data, rows: rows, cols: mlp, out: sF)  // recompute GELU(f1)
     fc2.backward(dT, x: sF, rows: rows, dx: dBig)
     GELUOp.backward(dOut: dBig, x: f1.data, count: rows * mlp, dx: sF)
-    LayerNormModulateOp.forward(x: h1.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
+    LayerNormModulateOp.forward(x: h1, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m + 3 * D,
                                 scale: m + 4 * D, paramStride: S, out: sA, mean: mean2.data, rstd: rstd2.data)
     fc1.backward(sF, x: sA, rows: rows, dx: dT)
-    LayerNormModulateOp.backward(dOut: dT, x: h1.data, batch: N, tokens: L, dim: D, mean: mean2.data, rstd: rstd2.data,
+    LayerNormModulateOp.backward(dOut: dT, x: h1, batch: N, tokens: L, dim: D, mean: mean2.data, rstd: rstd2.data,
                                  scale: m + 4 * D, paramStride: S, dx: dH, accumulate: true,
                                  dShift: dMod + 3 * D, dScale: dMod + 4 * D)
     // h1 = h0 + gate1·ao ; dH now holds dL/dh1
@@ -113,10 +116,10 @@ final class DiTBlock {
     proj.backward(dT, x: att.data, rows: rows, dx: dBig)
     AttentionOp.backward(dOut: dBig, qkv: qkvOut.data, probs: probs?.data, batch: N, tokens: L, dim: D, heads: heads,
                          dqkv: dQKV, scratch: ws.attnScratch.data)
-    LayerNormModulateOp.forward(x: h0.data, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
+    LayerNormModulateOp.forward(x: h0, batch: N, tokens: L, dim: D, eps: Self.eps, shift: m, scale: m + D,
                                 paramStride: S, out: sA, mean: mean1.data, rstd: rstd1.data)
     qkv.backward(dQKV, x: sA, rows: rows, dx: dT)
-    LayerNormModulateOp.backward(dOut: dT, x: h0.data, batch: N, tokens: L, dim: D, mean: mean1.data, rstd: rstd1.data,
+    LayerNormModulateOp.backward(dOut: dT, x: h0, batch: N, tokens: L, dim: D, mean: mean1.data, rstd: rstd1.data,
                                  scale: m + D, paramStride: S, dx: dH, accumulate: true,
                                  dShift: dMod, dScale: dMod + D)
     // dH = dL/dh0; h0 = x⊙m and the bypass x⊙(1−m)
@@ -130,10 +133,10 @@ final class DiTBlock {
   }
 }
 
-/// Scratch buffers shared by all blocks of a DiT: recomputed activations (`sA`, `sF`) and backward's
-/// gradient buffers.
+/// Scratch buffers shared by all blocks of a DiT: recomputed activations (`h0`, `h1`, `sA`, `sF`) and
+/// backward's gradient buffers.
 final class DiTWorkspace {
-  var sA = Tensor([0]), sF = Tensor([0])
+  var h0 = Tensor([0]), h1 = Tensor([0]), sA = Tensor([0]), sF = Tensor([0])
   var dMod = Tensor([0]), dH = Tensor([0]), dT = Tensor([0]), dBig = Tensor([0]), dQKV = Tensor([0])
   var attnScratch = Tensor([0]), dX = Tensor([0]), dX2 = Tensor([0])
   private var rowsCapacity = 0
@@ -145,5 +148,6 @@ final class DiTWorkspace {
     dMod = Tensor([batch, 6 * D]); dH = Tensor([rows, D]); dT = Tensor([rows, D]); dBig = Tensor([rows, max(mlp, D)])
     dQKV = Tensor([rows, 3 * D]); attnScratch = Tensor([AttentionOp.scratchCount(tokens: tokens)])
     dX = Tensor([rows, D]); dX2 = Tensor([rows, D]); sA = Tensor([rows, D]); sF = Tensor([rows, mlp])
+    h0 = Tensor([rows, D]); h1 = Tensor([rows, D])
   }
 }
