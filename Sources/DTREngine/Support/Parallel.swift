@@ -2,11 +2,12 @@ import Dispatch
 
 /// Splits loops over the machine's cores.
 ///
-/// Elementwise and normalisation kernels call ``Parallel/forRange(_:minChunk:_:)`` with the number of
-/// independent work items (rows, elements); it runs inline when the work is small and otherwise splits
-/// it into one contiguous chunk per worker.
+/// Elementwise and normalisation kernels (and ``parallelSgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``)
+/// call ``Parallel/forRange(_:minChunk:_:)`` with the number of independent work items (rows, elements);
+/// it runs inline when the work is small and otherwise splits it into one contiguous chunk per worker,
+/// run by the spinning ``WorkerPool``.
 public enum Parallel {
-  /// Number of workers used for the engine's own (non-BLAS) kernels.
+  /// Number of workers for the engine's own kernels and its GEMM splits.
   nonisolated(unsafe) public static var workers: Int = max(1, min(ProcessInfoCores.count, 8))
 
   /// Helper threads for regions of up to `workers` parts (started on first use).
@@ -22,16 +23,14 @@ public enum Parallel {
       return
     }
     let chunk = (count + w - 1) / w
-    if w <= pool.width, pool.run({ i in
-      let s = i * chunk
-      let e = min(count, s + chunk)
-      if s < e { body(s, e) }
-    }) { return }
-    DispatchQueue.concurrentPerform(iterations: w) { i in
+    func part(_ i: Int) {
       let s = i * chunk
       let e = min(count, s + chunk)
       if s < e { body(s, e) }
     }
+    // The spinning pool; GCD when the pool is already running a region (nested or another thread's).
+    if w <= pool.width, pool.run(part) { return }
+    DispatchQueue.concurrentPerform(iterations: w, execute: part)
   }
 }
 
