@@ -84,6 +84,12 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertEqual(blocks.map { $0["channels"] as! Int }, [32, 32, 64, 64, 64, 128, 128, 128, 96, 96, 64])
     XCTAssertEqual(blocks.last?["name"] as? String, "output_blocks.5.0")
     try expectError(["masks", "--preset", "unet-huge"], mentions: "unknown preset 'unet-huge'")
+    let dir = NSTemporaryDirectory() + "dtr-cli-unet-shape-\(getpid())"
+    try expectError(["train", "--preset", "unet-tiny", "--channel-mult", "1,x", "--headless", "--run-dir", dir],
+                    mentions: "--channel-mult '1,x' is not a comma-separated list of integers")
+    try expectError(["train", "--preset", "unet-tiny", "--base-channels", "15", "--headless", "--run-dir", dir],
+                    mentions: "baseChannels 15 must be even")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "a rejected configuration creates no run")
     try expectError(["masks"], mentions: "exactly one of --channels C or --preset NAME")
   }
 }
