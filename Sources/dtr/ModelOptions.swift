@@ -12,6 +12,8 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "UNet: override the base channels (ADM model_channels).") var baseChannels: Int?
   @Option(help: "UNet: override the width multipliers per level, e.g. 1,2,2.") var channelMult: String?
   @Option(help: "UNet: override the residual blocks per level.") var blocksPerLevel: Int?
+  @Flag(name: .customLong("attention-14"), help: "UNet: self-attention at 14×14 too (7×7 and the middle always).")
+  var attentionAt14 = false
   @Option(help: "Channel routing: dtr, random or none.") var routing = "dtr"
   @Option(help: "DTR shift ratio α (> 0).") var alpha = 4.0
   @Option(help: "DTR window width β (0 < β ≤ 1; 1 = no routing).") var beta = 0.8
@@ -38,6 +40,7 @@ struct ModelOptions: ParsableArguments {
       c.channelMult = levels.map { $0! }
     }
     if let blocksPerLevel { c.blocksPerLevel = blocksPerLevel }
+    if attentionAt14 { c.attentionAt14 = true }
     c.routing = r
     c.alpha = alpha
     c.beta = beta

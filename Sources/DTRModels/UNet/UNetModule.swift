@@ -42,12 +42,13 @@ final class UNetWorkspace {
   private var batchCapacity = 0
 
   /// Sizes for `batch` images whose largest activation has `activation` floats per image, widest layer
-  /// `channels`, widest attention `attention` channels over `tokens` pixels.
+  /// `channels`, largest attention input `attention` floats per image (channels × pixels) and most
+  /// attention pixels `tokens`.
   func reserve(batch: Int, activation: Int, channels: Int, attention: Int, tokens: Int) {
     guard batch > batchCapacity else { return }
     batchCapacity = batch
     t0 = Tensor([batch * activation]); t1 = Tensor([batch * activation])
     channelSums = Tensor([2 * batch * channels]); dEmbProj = Tensor([batch * 2 * channels])
-    dqkv = Tensor([batch * tokens * 3 * attention]); attnScratch = Tensor([AttentionOp.scratchCount(tokens: tokens)])
+    dqkv = Tensor([batch * 3 * attention]); attnScratch = Tensor([AttentionOp.scratchCount(tokens: tokens)])
   }
 }
