@@ -401,8 +401,10 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   public func writeSampleGrid() {
     let classes = config.model.conditional ? config.model.numClasses : 1
     let cols = 10, rows = config.model.conditional ? classes : 8
-    let grid = SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
-                                   rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77)
+    guard let grid = SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
+                                         rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77,
+                                         isCancelled: { self.stopIsQueued })
+    else { return }  // a stop is waiting: no grid this time
     let path = runDirectory + String(format: "/samples-%08d.png", state.step)
     do {
       try ImageGrid(rows: rows, columns: cols).write(grid, to: path)

@@ -45,8 +45,8 @@ final class TrainerTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/config.json"))
   }
 
-  /// A stop that arrives while FID is being measured ends the evaluation at the next sampling step (it
-  /// used to hold the stop for the whole evaluation: 4.6 minutes for unet-small).
+  /// A stop that arrives while FID is measured or a sample grid is drawn ends them at the next sampling
+  /// step (the evaluation used to hold the stop for its whole length: 4.6 minutes for unet-small).
   func testAQueuedStopCancelsTheEvaluation() throws {
     let dir = tempDir("eval-stop")
     let data = try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 32, seed: 42, hflip: false)
@@ -55,10 +55,12 @@ final class TrainerTests: XCTestCase {
     let trainer = try Trainer(config: config, runDirectory: dir, data: data)
     trainer.send(.stop)
     trainer.evaluate()
+    trainer.writeSampleGrid()
     let alerts = trainer.drainEvents().filter { $0.kind == .alert }.compactMap { $0.string("message") }
     XCTAssertTrue(alerts.contains { $0.contains("evaluation cancelled") }, "\(alerts)")
     XCTAssertEqual(trainer.run(), "stopped", "the stop is still handled after the cancelled evaluation")
-    XCTAssertFalse(try events(dir).contains { $0.kind == .eval })
+    XCTAssertFalse(try events(dir).contains { $0.kind == .eval || $0.kind == .samples })
+    XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasPrefix("samples-") })
   }
 
   func testResumeIsBitExact() throws { try resumesBitExactly("tiny") }
