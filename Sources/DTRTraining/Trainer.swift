@@ -404,7 +404,11 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     guard let grid = SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
                                          rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77,
                                          isCancelled: { self.stopIsQueued })
-    else { return }  // a stop is waiting: no grid this time
+    else {
+      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
+        "message": .string("sample grid cancelled: the run is stopping")]))
+      return
+    }
     let path = runDirectory + String(format: "/samples-%08d.png", state.step)
     do {
       try ImageGrid(rows: rows, columns: cols).write(grid, to: path)

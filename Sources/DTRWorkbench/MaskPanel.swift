@@ -80,12 +80,12 @@ public enum MaskPanel {
       canvas.text(inner.x + 1, inner.y, "waiting for the run's config…", ctx.style(.inactiveFg), maxWidth: inner.width - 1)
       return
     }
-    view.block = min(max(view.block, 0), src.browsable - 1)
+    view.block = min(max(view.block, 0), max(min(src.browsable, src.tables.count, src.blocks.count), 1) - 1)
     let table = src.tables[view.block]
     let g = ctx.glyphs
     var title = "Routing masks  \(src.kind.rawValue) \(g.symbol("alpha"))=\(Format.value(src.alpha))"
       + " \(g.symbol("beta"))=\(Format.value(src.beta))"
-    if src.browsable > 1 {
+    if src.browsable > 1 && view.block < src.blocks.count {
       title += "  block \(view.block + 1)/\(src.browsable) \(src.blocks[view.block].name) C=\(table.channels)"
     }
     if src.isPreview { title += "  PREVIEW" }

@@ -51,7 +51,7 @@ public struct WorkbenchModel: Sendable {
     /// How many routed blocks the mask panel steps through: all of them when their tables differ (random
     /// routing, or a UNet's blocks of different widths), else one.
     public var browsableBlocks: Int {
-      routing == .random || model?.arch == .unet ? max(routedBlocks.count, 1) : 1
+      (model?.routing ?? routing) == .random || model?.arch == .unet ? max(routedBlocks.count, 1) : 1
     }
   }
 

@@ -40,7 +40,7 @@ struct Doctor: ParsableCommand {
     rows.append(("blas kernel", core))
     rows.append(("blas verified", blas.verified ? "yes (max rel. error \(blas.verificationError))" : "NO"))
     rows.append(("blas threads", blas.engineSplitsGEMMs
-      ? "1 per call; the engine splits each GEMM over \(Parallel.workers) workers"
+      ? "1 per call; the engine splits each GEMM over \(Parallel.workers) worker\(Parallel.workers == 1 ? "" : "s")"
       : "\(blas.threads) (OPENBLAS_NUM_THREADS)"))
     rows.append(("sgemm 6272×128×128", String(format: "%.1f GFLOP/s", gflops)))
     rows.append(("fashion-mnist", data.found ? "found in \(dataDir)" : "MISSING: \(data.problem)"))

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Splits loops over the machine's cores.
 ///
@@ -34,10 +35,20 @@ public enum Parallel {
   }
 }
 
-/// The number of online CPU cores.
+/// The number of CPU cores available to the process.
 enum ProcessInfoCores {
+  /// The CPUs this process may run on (its affinity mask, e.g. under `taskset` or a container's cpuset),
+  /// else the online CPUs.
   static let count: Int = {
     #if canImport(Glibc)
+    // `Cpus_allowed:\t3` (a hex mask, comma-grouped on large machines) in /proc/self/status.
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+      let allowed = line.dropFirst("Cpus_allowed:".count).reduce(0) { n, ch in
+        n + (ch.hexDigitValue?.nonzeroBitCount ?? 0)
+      }
+      if allowed > 0 { return allowed }
+    }
     return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else
     return 2
