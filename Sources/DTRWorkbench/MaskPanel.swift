@@ -48,24 +48,14 @@ public struct MaskSource: Sendable {
   /// The tables for a run's configuration at `alpha`, `beta` (nil while the config lacks a size).
   public static func make(config: WorkbenchModel.Config?, alpha: Double?, beta: Double?,
                           isPreview: Bool = false) -> MaskSource? {
-    guard let c = config, let t = c.model?.timesteps ?? c.timesteps, t > 0 else { return nil }
-    let blocks = c.routedBlocks
-    guard !blocks.isEmpty else { return nil }
-    let kind = c.model?.routing ?? c.routing ?? .dtr
-    let a = alpha ?? c.alpha ?? 1, b = beta ?? c.beta ?? 1
+    guard let c = config, var m = c.model else { return nil }
+    let a = alpha ?? m.alpha, b = beta ?? m.beta
     guard Hyperparameter.alpha.validationError(a) == nil, Hyperparameter.beta.validationError(b) == nil else {
       return nil
     }
-    let tables: [RoutingMask]
-    if var m = c.model {
-      (m.alpha, m.beta) = (a, b)
-      tables = m.routingTables()
-    } else {
-      tables = RoutingMask.tables(kind: kind, blocks: blocks.count, timesteps: t, channels: blocks[0].channels,
-                                  alpha: a, beta: b, seed: c.seed ?? 0)
-    }
-    return MaskSource(tables: tables, blocks: blocks, browsable: c.browsableBlocks, kind: kind, alpha: a, beta: b,
-                      isPreview: isPreview)
+    (m.alpha, m.beta) = (a, b)
+    return MaskSource(tables: m.routingTables(), blocks: m.routedBlocks, browsable: c.browsableBlocks, kind: m.routing,
+                      alpha: a, beta: b, isPreview: isPreview)
   }
 }
 

@@ -37,21 +37,22 @@ public struct WorkbenchModel: Sendable {
         var text = ""
         EventCodec.write(m, into: &text)
         model = try? JSONDecoder().decode(ModelConfig.self, from: Data(text.utf8))
+      } else if let hidden, hidden > 0, let timesteps, timesteps > 0 {
+        // Runs that did not record `model`: a DiT of `depth` blocks `hidden` wide, routing seeded by `seed`.
+        var m = ModelConfig()
+        (m.hidden, m.depth, m.timesteps) = (hidden, max(depth ?? 1, 1), timesteps)
+        (m.routing, m.alpha, m.beta, m.routingSeed) = (routing ?? .dtr, alpha ?? m.alpha, beta ?? m.beta, seed ?? 0)
+        model = m
       }
     }
 
-    /// The routed blocks of the run's network: from ``model``, or for runs that did not record it a DiT
-    /// of `depth` blocks `hidden` wide.
-    public var routedBlocks: [RoutedBlock] {
-      if let model { return model.routedBlocks }
-      guard let hidden, hidden > 0 else { return [] }
-      return (0..<max(depth ?? 1, 1)).map { RoutedBlock(name: "blocks.\($0)", channels: hidden) }
-    }
+    /// The routed blocks of the run's network (none until the configuration is known).
+    public var routedBlocks: [RoutedBlock] { model?.routedBlocks ?? [] }
 
     /// How many routed blocks the mask panel steps through: all of them when their tables differ (random
     /// routing, or a UNet's blocks of different widths), else one.
     public var browsableBlocks: Int {
-      (model?.routing ?? routing) == .random || model?.arch == .unet ? max(routedBlocks.count, 1) : 1
+      model?.routing == .random || model?.arch == .unet ? max(routedBlocks.count, 1) : 1
     }
   }
 

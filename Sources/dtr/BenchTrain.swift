@@ -81,13 +81,12 @@ struct BenchSample: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "sample", abstract: "Sampling throughput (img/s).")
 
   @OptionGroup var modelOptions: ModelOptions
-  @Option(help: "Sampler.") var sampler = "ddim:50"
+  @OptionGroup var sampling: SamplerOptions
   @Option(help: "Images.") var n = 256
-  @Option(help: "Guidance scale (doubles the batch when ≠ 1).") var cfg = 1.5
   @Flag(help: "One JSON object.") var json = false
 
   func run() throws {
-    guard let s = Sampler(parsing: sampler) else { throw CLIError("unknown sampler '\(sampler)'") }
+    let s = sampling.parsed, sampler = sampling.sampler, cfg = sampling.cfg
     let mc = try modelOptions.config(seed: 0)
     let net = mc.build(seed: 0)
     var rng = SplitMix64(seed: 1)

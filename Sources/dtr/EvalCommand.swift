@@ -11,46 +11,39 @@ struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Sample from a checkpoint and score it against the Fashion-MNIST test set (FID, KID, P/R, IS).")
 
-  @Option(help: "Checkpoint written by dtr train.") var checkpoint: String
+  @OptionGroup var source: CheckpointOptions
+  @OptionGroup var sampling: SamplerOptions
   @Option(help: "Samples to generate (10000 for the reported FID-10k).") var samples = 10_000
-  @Option(help: "Sampler: ddim:N, ddim:N:ETA or ddpm:N.") var sampler = "ddim:50"
-  @Option(help: "Classifier-free guidance scale (conditional models).") var cfg = 1.5
   @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
-  @Option(help: "Which weights to sample: ema or model.") var weights = "ema"
   @Option(help: "Images per model call.") var batch = 100
   @Option(help: "Fashion-MNIST directory.") var dataDir = FashionMNIST.defaultDirectory
   @Flag(help: "Print JSON.") var json = false
 
   func validate() throws {
-    if Sampler(parsing: sampler) == nil { throw ValidationError("--sampler must be ddim:N, ddim:N:ETA or ddpm:N (got \(sampler))") }
-    if !["ema", "model"].contains(weights) { throw ValidationError("--weights must be ema or model") }
     if samples < 10 { throw ValidationError("--samples must be ≥ 10") }
     if batch < 1 { throw ValidationError("--batch must be ≥ 1") }
-    if !(cfg >= 0) || !cfg.isFinite { throw ValidationError("--cfg must be ≥ 0") }
   }
 
   func run() throws {
-    let evaluator = try runReportingErrors { try Evaluator.load() }
-    let (config, file) = try runReportingErrors { try Checkpoint.config(at: checkpoint) }
-    let model = config.model.build(seed: config.seed)
-    try runReportingErrors { try Checkpoint.loadWeights(file, prefix: "\(weights).", into: model, path: checkpoint) }
+    let evaluator = try Evaluator.load()
+    let (config, model) = try source.load()
+    let checkpoint = source.checkpoint, sampler = sampling.sampler, cfg = sampling.cfg
     guard config.model.inChannels == 1 && config.model.inputSize == 28 else {
-      printError("error: \(checkpoint) makes \(config.model.inChannels)×\(config.model.inputSize)² images; the evaluator scores 1×28×28")
-      throw ExitCode.failure
+      throw CLIError("\(checkpoint) makes \(config.model.inChannels)×\(config.model.inputSize)² images; the evaluator scores 1×28×28")
     }
     let bar = ProgressLine()
     bar.note("computing test-set features (\(evaluator.tag))…")
-    let reference = try runReportingErrors { try evaluator.referenceSet(dataDirectory: dataDir) }
+    let reference = try evaluator.referenceSet(dataDirectory: dataDir)
     bar.note(String(format: "test-set features: %.1f s", reference.seconds))
-    let generator = SampleGenerator(sampler: Sampler(parsing: sampler)!, cfgScale: cfg, seed: seed, batch: batch)
+    let generator = SampleGenerator(sampler: sampling.parsed, cfgScale: cfg, seed: seed, batch: batch)
     let started = Date()
     let images = try generator.generate(model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps),
                                         count: samples, progress: { done, total in bar.update(done, total, "sampling \(sampler)") })
     bar.note(String(format: "sampled %d images in %.0f s", samples, Date().timeIntervalSince(started)))
-    let report = try runReportingErrors { try evaluator.evaluate(generated: images, dataDirectory: dataDir) }
+    let report = try evaluator.evaluate(generated: images, dataDirectory: dataDir)
     let conditioning = config.model.conditional ? "cfg \(cfg), balanced labels" : "unconditional"
     try printReport(report, json: json, details: [
-      ("checkpoint", checkpoint), ("weights", weights), ("sampler", "\(sampler) (\(conditioning))"), ("seed", "\(seed)"),
+      ("checkpoint", checkpoint), ("weights", source.weights), ("sampler", "\(sampler) (\(conditioning))"), ("seed", "\(seed)"),
     ])
   }
 }

@@ -29,12 +29,8 @@ struct EvaluatorCommand: ParsableCommand {
       options.epochs = epochs
       options.seed = seed
       options.dataDirectory = dataDir
-      let result = try runReportingErrors {
-        try EvaluatorTraining.train(options) { line in printError(line) }
-      }
-      let sha = try runReportingErrors {
-        try EvaluatorTraining.save(result, options: options, tag: EvaluatorFiles.tag, to: out)
-      }
+      let result = try EvaluatorTraining.train(options) { line in printError(line) }
+      let sha = try EvaluatorTraining.save(result, options: options, tag: EvaluatorFiles.tag, to: out)
       print(String(format: "test accuracy %.4f after %d epochs (%.0f s)", result.testAccuracy, epochs, result.seconds))
       print("wrote \(out) and \(EvaluatorFiles.statisticsPath(besideWeights: out))")
       print("sha256 \(sha)")
@@ -56,8 +52,8 @@ struct EvaluatorCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let evaluator = try runReportingErrors { try Evaluator.load(weightsPath: weights, verify: weights == nil) }
-      let test = try runReportingErrors { try FashionMNIST.load(split: .test, directory: dataDir) }
+      let evaluator = try Evaluator.load(weightsPath: weights, verify: weights == nil)
+      let test = try FashionMNIST.load(split: .test, directory: dataDir)
       let started = Date()
       let accuracy = evaluator.network.accuracy(on: test)
       let seconds = Date().timeIntervalSince(started)
@@ -70,7 +66,7 @@ struct EvaluatorCommand: ParsableCommand {
       }
       if floors {
         let floorStarted = Date()
-        let (report, testIS) = try runReportingErrors { try evaluator.floors(dataDirectory: dataDir) }
+        let (report, testIS) = try evaluator.floors(dataDirectory: dataDir)
         let floorSeconds = Date().timeIntervalSince(floorStarted)
         if json {
           let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report))
@@ -98,10 +94,3 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs `body`; an error is printed as one `error: …` line on stderr and the command exits with status 1.
-func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
-  do { return try body() } catch {
-    printError("error: \(error)")
-    throw ExitCode.failure
-  }
-}

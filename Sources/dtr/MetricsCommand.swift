@@ -15,10 +15,8 @@ struct MetricsCommand: ParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
-    let report = try runReportingErrors {
-      try FeatureFiles.report(realFeatures: realFeatures, generatedFeatures: genFeatures, generatedLogits: genLogits,
-                              evaluatorTag: evaluatorTag)
-    }
+    let report = try FeatureFiles.report(realFeatures: realFeatures, generatedFeatures: genFeatures,
+                                         generatedLogits: genLogits, evaluatorTag: evaluatorTag)
     try printReport(report, json: json, details: [])
   }
 }

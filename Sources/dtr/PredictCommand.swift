@@ -9,16 +9,14 @@ struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the model once on given noisy images, timesteps and labels; write ε̂ as .npy.")
 
-  @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
+  @OptionGroup var source: CheckpointOptions
   @Option(help: "Noisy images [N,C,H,W] (float32 .npy).") var x: String
   @Option(help: "Integer timesteps [N] (int64 .npy), original 0…T−1.") var t: String
   @Option(help: "Labels [N] (int64 .npy); the null class is num_classes.") var y: String?
-  @Option(help: "Weights: ema or model.") var weights = "ema"
   @Option(help: "Output ε̂ (float32 .npy).") var out: String
 
   func run() throws {
-    guard let w = Checkpoint.Weights(rawValue: weights) else { throw CLIError("--weights must be ema or model") }
-    let (_, net) = try Checkpoint.loadNetwork(at: checkpoint, weights: w)
+    let (_, net) = try source.load()
     let mc = net.config
     let xr = try NpyFile.read(from: x)
     guard xr.shape.count == 4, xr.shape[1] == mc.inChannels, xr.shape[2] == mc.inputSize, xr.shape[3] == mc.inputSize,

@@ -11,27 +11,22 @@ struct Sample: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Generate samples from a checkpoint (one row per class when class-conditional).")
 
-  @Option(help: "Checkpoint (.safetensors) written by dtr train.") var checkpoint: String
+  @OptionGroup var source: CheckpointOptions
+  @OptionGroup var sampling: SamplerOptions
   @Option(help: "Number of samples.") var n = 100
-  @Option(help: "Sampler: ddim:N, ddim:N:ETA or ddpm:N.") var sampler = "ddim:50"
-  @Option(help: "Classifier-free guidance scale.") var cfg = 1.5
   @Option(help: "Only this class (default: all classes in rows).") var `class`: Int?
   @Option(help: "Seed of the initial noise and sampling noise.") var seed: UInt64 = 0
   @Option(help: "Initial noise [N,C,H,W] as float32 .npy (overrides --seed for x_T).") var noise: String?
-  @Option(help: "Weights: ema or model.") var weights = "ema"
   @Option(help: "Output PNG grid.") var out: String
   @Option(help: "Also write the samples as float32 .npy [N,C,H,W] in [-1,1].") var npy: String?
 
   func validate() throws {
     if n < 1 { throw ValidationError("--n must be ≥ 1") }
-    if Sampler(parsing: sampler) == nil { throw ValidationError("unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N") }
-    if !(cfg >= 0) || !cfg.isFinite { throw ValidationError("--cfg must be ≥ 0") }
-    if Checkpoint.Weights(rawValue: weights) == nil { throw ValidationError("--weights must be ema or model") }
     if !out.hasSuffix(".png") { throw ValidationError("--out must name a .png file") }
   }
 
   func run() throws {
-    let (config, net) = try Checkpoint.loadNetwork(at: checkpoint, weights: Checkpoint.Weights(rawValue: weights)!)
+    let (config, net) = try source.load()
     let mc = net.config
     if let k = `class`, !(mc.conditional && k >= 0 && k < mc.numClasses) {
       throw CLIError(mc.conditional ? "--class must be in 0…\(mc.numClasses - 1)" : "--class needs a class-conditional model")
@@ -55,9 +50,10 @@ struct Sample: ParsableCommand {
     }
     let schedule = NoiseSchedule(config.schedule, T: mc.timesteps)
     let bar = ProgressLine()
-    Sampler(parsing: sampler)!.sample(
+    sampling.parsed.sample(
       model: { x, t, y, o in net.forward(x, t: t, y: y, out: o) }, schedule: schedule, x: x, labels: labels,
-      cfgScale: mc.conditional ? cfg : 1, nullClass: mc.nullClass, rng: &rng, progress: { bar.update($0, $1, "sampling \(n) with \(sampler)") })
+      cfgScale: mc.conditional ? sampling.cfg : 1, nullClass: mc.nullClass, rng: &rng,
+      progress: { bar.update($0, $1, "sampling \(n) with \(sampling.sampler)") })
     bar.finish()
     let rows = (n + cols - 1) / cols
     try ImageGrid(rows: rows, columns: cols).write(x, to: out)

@@ -135,10 +135,11 @@ final class UNetTests: XCTestCase {
     XCTAssertNil(m.parameters["input_blocks.9.0.in_layers.0.weight"])
     XCTAssertNil(m.parameters["output_blocks.9.0.in_layers.0.weight"])
     XCTAssertNil(m.parameters["input_blocks.4.1.qkv.weight"], "no attention at 14×14 by default")
-    XCTAssertEqual(m.residualBlockNames.count, 17)
-    XCTAssertEqual(Array(m.residualBlockNames.prefix(3)), ["input_blocks.1.0", "input_blocks.2.0", "input_blocks.4.0"])
-    XCTAssertEqual(Array(m.residualBlockNames[6...8]), ["middle_block.0", "middle_block.2", "output_blocks.0.0"])
-    for (name, mask) in zip(m.residualBlockNames, m.masks) {
+    let names = c.routedBlocks.map(\.name)
+    XCTAssertEqual(names.count, 17)
+    XCTAssertEqual(Array(names.prefix(3)), ["input_blocks.1.0", "input_blocks.2.0", "input_blocks.4.0"])
+    XCTAssertEqual(Array(names[6...8]), ["middle_block.0", "middle_block.2", "output_blocks.0.0"])
+    for (name, mask) in zip(names, m.masks) {
       XCTAssertEqual(mask.channels, m.parameters["\(name).in_layers.0.weight"]!.value.count, name)
       XCTAssertEqual(mask.width, Int(Double(mask.channels) * 0.8), name)
     }

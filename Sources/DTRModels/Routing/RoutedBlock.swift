@@ -34,9 +34,13 @@ extension ModelConfig {
   /// α and β. DTR gives every block of one width the same table; random routing gives block b its own
   /// table seeded `routingSeed &+ b`; `none` gives all-ones tables.
   public func routingTables() -> [RoutingMask] {
-    routedBlocks.enumerated().map { b, block in
-      RoutingMask.tables(kind: routing, blocks: 1, timesteps: timesteps, channels: block.channels, alpha: alpha,
-                         beta: beta, seed: routingSeed &+ UInt64(b))[0]
+    var shared: [Int: RoutingMask] = [:]  // DTR and `none`: one table per width, shared (copy-on-write)
+    return routedBlocks.enumerated().map { b, block in
+      if routing != .random, let table = shared[block.channels] { return table }
+      let table = RoutingMask.tables(kind: routing, blocks: 1, timesteps: timesteps, channels: block.channels,
+                                     alpha: alpha, beta: beta, seed: routingSeed &+ UInt64(b))[0]
+      shared[block.channels] = table
+      return table
     }
   }
 }

@@ -13,11 +13,8 @@ public final class UNet: @unchecked Sendable {
   public private(set) var config: ModelConfig
   /// All parameters, named as in guided-diffusion's `UNetModel.state_dict()`.
   public let parameters = ParameterStore()
-  /// One routing table per residual block (`[T, C_in]` of that block), in ``residualBlockNames`` order.
+  /// One routing table per residual block (`[T, C_in]` of that block), in ``ModelConfig/routedBlocks`` order.
   public private(set) var masks: [RoutingMask]
-  /// The parameter prefix of each residual block (`input_blocks.1.0`, …, `middle_block.0`,
-  /// `middle_block.2`, `output_blocks.0.0`, …): the order of ``masks``.
-  public let residualBlockNames: [String]
   /// dL/dx of the last ``backward(_:)``, `[N, C, H, W]`: the gradient with respect to the noisy input.
   public private(set) var inputGradient = Tensor([0])
 
@@ -66,7 +63,6 @@ public final class UNet: @unchecked Sendable {
     outConv = ConvLayer(p, "out.2", layout.headChannels, config.inChannels, kernel: 3)
     let all = (inputBlocks + [middle] + outputBlocks).flatMap { $0 }
     resBlocks = all.compactMap { $0 as? ResBlock }
-    residualBlockNames = config.routedBlocks.map(\.name)
     masks = []
     installMasks(config.routingTables())
     var rng = SplitMix64(seed: seed)

@@ -1,0 +1,33 @@
+import ArgumentParser
+import DTRDiffusion
+import DTRModels
+import DTRTraining
+
+/// `--checkpoint` and `--weights`: the trained network that `sample`, `eval` and `predict` run.
+struct CheckpointOptions: ParsableArguments {
+  @Option(help: "Checkpoint (.safetensors) written by dtr train.") var checkpoint: String
+  @Option(help: "Weights: ema or model.") var weights = "ema"
+
+  func validate() throws {
+    if Checkpoint.Weights(rawValue: weights) == nil { throw ValidationError("--weights must be ema or model") }
+  }
+
+  /// The run's configuration and its network with the chosen weights.
+  func load() throws -> (TrainConfig, any DenoisingNetwork) {
+    try Checkpoint.loadNetwork(at: checkpoint, weights: Checkpoint.Weights(rawValue: weights)!)
+  }
+}
+
+/// `--sampler` and `--cfg`: how `sample`, `eval` and `bench sample` draw images.
+struct SamplerOptions: ParsableArguments {
+  @Option(help: "Sampler: ddim:N, ddim:N:ETA or ddpm:N.") var sampler = "ddim:50"
+  @Option(help: "Classifier-free guidance scale (class-conditional models; ≠ 1 doubles the batch).") var cfg = 1.5
+
+  func validate() throws {
+    if Sampler(parsing: sampler) == nil { throw ValidationError("unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N") }
+    if !(cfg >= 0) || !cfg.isFinite { throw ValidationError("--cfg must be ≥ 0") }
+  }
+
+  /// The parsed sampler (valid after `validate()`).
+  var parsed: Sampler { Sampler(parsing: sampler)! }
+}
