@@ -8,7 +8,8 @@ public typealias Denoiser = (_ x: Tensor, _ t: [Int], _ y: [Int], _ out: Tensor)
 ///
 /// Both always call the model with the **original** timestep (0…T−1), so its timestep embedding and
 /// routing-mask lookup are the ones it was trained with (dtr-spec.md §3, note 7). Variance for DDPM is
-/// DiT's FIXED_LARGE (σ²_i = β̃_1 at the last step, β'_i otherwise); x̂0 is clipped to [−1, 1].
+/// FIXED_LARGE (σ²_i = β'_i of the respaced schedule; the last step adds no noise); x̂0 is clipped to
+/// [−1, 1], which wide data does hit at early steps (`SamplerTests` pins both).
 public struct Sampler: Sendable, Equatable, CustomStringConvertible {
   /// Sampler families.
   public enum Kind: String, Sendable { case ddpm, ddim }
@@ -82,8 +83,7 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
       case .ddpm:
         let c1 = sub.betas[i] * abPrev.squareRoot() / (1 - ab)
         let c2 = (1 - abPrev) * (1 - sub.betas[i]).squareRoot() / (1 - ab)
-        let variance = i == 0 ? (sub.T > 1 ? sub.posteriorVariance(1) : sub.betas[0]) : sub.betas[i]
-        let sigma = last ? 0 : variance.squareRoot()
+        let sigma = last ? 0 : sub.betas[i].squareRoot()  // FIXED_LARGE: σ² = β of the (respaced) step
         for j in 0..<(N * per) {
           let xt = Double(x.data[j])
           let x0 = min(1, max(-1, rA * xt - rAm1 * Double(eps.data[j])))

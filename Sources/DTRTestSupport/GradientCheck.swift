@@ -13,16 +13,28 @@ import DTREngine
 /// The checker reduces the output to a scalar `L = Σ out·r` with a fixed, seeded Gaussian projection `r`
 /// (summed in double precision), obtains the analytic `dL/dx` by calling `backward(r)` once, and compares
 /// it with central differences `(L(x+h) − L(x−h)) / 2h`, `h = step·max(1, |x|)`, on every element of small
-/// inputs and on a seeded random subset of larger ones. An element fails when
-/// `|a − n| / max(|a| + |n|, absoluteFloor) > relativeTolerance`.
+/// inputs and on a seeded random subset of larger ones, with
+/// `error = |a − n| / max(|a| + |n|, absoluteFloor)`.
 ///
-/// The defaults (step 1e-2, tolerance 1e-2, floor 1e-3) are set by float32 rounding: every output carries
-/// ~1e-7 relative noise, which the difference quotient divides by `2h`. With `h = 1e-3` that noise alone
-/// reached 1e-3 on gradients of a 3×3 convolution's input and 4e-5 on cross-entropy gradients of 1e-4, so
-/// the step is larger and gradients below ~1e-3 are compared to an absolute tolerance of 1e-5. The
-/// truncation error of central differences at `h = 1e-2` is ~1e-5 relative for smooth functions; pass a
-/// smaller step for functions with kinks (ReLU) near the inputs. Where one input moves many outputs
-/// (normalisation statistics, whole models) the noise grows with them: raise `absoluteFloor`.
+/// The verdict does not hinge on how float32 happens to round on one CPU. An element whose error exceeds
+/// `relativeTolerance` is examined again with central differences at five more steps (0.5h … 1.4h):
+/// - if the analytic value lies more than 6 sample deviations of those six estimates from their mean
+///   (and still outside the tolerance), the numeric derivative is trustworthy and the analytic one is
+///   wrong: a **mismatch**, and the check fails;
+/// - otherwise the finite difference cannot decide at this element — it sits within a step of a kink
+///   (ReLU, max-pool) or its float32 rounding noise (≈1e-7·|L|/h, which code compiled for another CPU
+///   rounds differently) swamps the signal — and the element is **unresolved**, counted and excluded.
+///   With `piecewise`, one-sided differences are tried first, since next to a kink the analytic gradient
+///   is that of one of the two pieces.
+/// The check fails when more than `maxUnresolvedFraction` of the elements are unresolved, so a checker
+/// that excludes everything cannot pass. A wrong gradient stays a mismatch on every CPU, because a wrong
+/// analytic value does not make the numeric estimates disagree with each other
+/// (`GradientCheckTests` shows both cases).
+///
+/// The defaults (step 1e-2, tolerance 1e-2, floor 1e-3) suit float32 ops: with `h = 1e-3` rounding noise
+/// alone reached 1e-3 on gradients of a 3×3 convolution's input. Where one input moves many outputs
+/// (normalisation statistics, whole models) raise `absoluteFloor`; `richardson` lets deep models use a
+/// larger step.
 ///
 /// ```swift
 /// let report = GradientCheck.run(inputs: [x, w], forward: { layer.forward(x) },
@@ -50,11 +62,15 @@ public enum GradientCheck {
     /// also passes when one of its one-sided differences `(L(x±h) − L(x))/±h` agrees, i.e. when x sits
     /// within a step of a kink and the analytic gradient is that of one of the two pieces.
     public var piecewise: Bool
+    /// The largest share of checked elements that may be unresolved (finite differences that do not
+    /// converge there) before the check fails.
+    public var maxUnresolvedFraction: Double
 
     /// Options with the given values (all defaulted).
     public init(relativeTolerance: Double = 1e-2, absoluteFloor: Double = 1e-3, step: Double = 1e-2,
                 maxElementsPerInput: Int = 200, seed: UInt64 = 0x6D1C_4EC8, richardson: Bool = false,
-                piecewise: Bool = false) {
+                piecewise: Bool = false, maxUnresolvedFraction: Double = 0.05) {
+      self.maxUnresolvedFraction = maxUnresolvedFraction
       self.relativeTolerance = relativeTolerance
       self.absoluteFloor = absoluteFloor
       self.step = step
@@ -88,17 +104,22 @@ public enum GradientCheck {
   public struct Report: Sendable, CustomStringConvertible {
     /// Elements compared, over all inputs.
     public let checked: Int
-    /// The largest relative error seen.
+    /// Elements whose finite differences did not converge (kinks, rounding noise), excluded from the verdict.
+    public let unresolved: Int
+    /// The largest relative error seen on a resolved element.
     public let worstError: Double
     /// Every failing element, in checking order.
     public let mismatches: [Mismatch]
+    /// The most unresolved elements the options allow.
+    public let maxUnresolved: Int
 
-    /// Whether every checked element was within tolerance.
-    public var passed: Bool { mismatches.isEmpty }
+    /// Whether no element mismatched and few enough were unresolved.
+    public var passed: Bool { mismatches.isEmpty && unresolved <= maxUnresolved }
 
     /// A summary with the first few mismatches.
     public var description: String {
-      let head = "gradient check: \(checked) elements, worst error \(worstError), \(mismatches.count) mismatches"
+      let head = "gradient check: \(checked) elements, worst error \(worstError), \(mismatches.count) mismatches, "
+        + "\(unresolved) unresolved (at most \(maxUnresolved))"
       return ([head] + mismatches.prefix(10).map { "  " + $0.description }).joined(separator: "\n")
     }
   }
@@ -123,7 +144,7 @@ public enum GradientCheck {
       return sum
     }
 
-    var checked = 0, worst: Double = 0
+    var checked = 0, unresolved = 0, worst: Double = 0
     var mismatches: [Mismatch] = []
     for (index, x) in inputs.enumerated() {
       precondition(gradients[index].count == x.count, "gradient \(index) has \(gradients[index].count) elements, input \(x.count)")
@@ -131,7 +152,11 @@ public enum GradientCheck {
         ? Array(0..<x.count) : Array(rng.permutation(x.count).prefix(options.maxElementsPerInput))
       for e in elements {
         let original = x.data[e]
-        let h = options.step * max(1, Double(abs(original)))
+        let analytic = Double(gradients[index][e])
+        func relativeError(_ a: Double, _ b: Double) -> Double {
+          abs(a - b) / max(abs(a) + abs(b), options.absoluteFloor)
+        }
+        /// `(L(x+h) − L(x−h)) / 2h` with the steps actually representable in float32.
         func centralDifference(_ h: Double) -> Double {
           let plus = Float(Double(original) + h), minus = Float(Double(original) - h)
           x.data[e] = plus
@@ -141,31 +166,49 @@ public enum GradientCheck {
           x.data[e] = original
           return (lPlus - lMinus) / (Double(plus) - Double(minus))
         }
-        let numeric = options.richardson
-          ? (4 * centralDifference(h) - centralDifference(2 * h)) / 3 : centralDifference(h)
-        let analytic = Double(gradients[index][e])
-        func relativeError(_ numeric: Double) -> Double {
-          abs(analytic - numeric) / max(abs(analytic) + abs(numeric), options.absoluteFloor)
+        func estimate(_ h: Double) -> Double {
+          options.richardson ? (4 * centralDifference(h) - centralDifference(2 * h)) / 3 : centralDifference(h)
         }
-        var error = relativeError(numeric)
-        if error > options.relativeTolerance && options.piecewise {
-          let l0 = loss()
-          for side in [1.0, -1.0] {
-            let moved = Float(Double(original) + side * h)
-            x.data[e] = moved
-            let oneSided = (loss() - l0) / (Double(moved) - Double(original))
-            x.data[e] = original
-            error = min(error, relativeError(oneSided))
+        let h = options.step * max(1, Double(abs(original)))
+        let numeric = estimate(h)
+        var error = relativeError(analytic, numeric)
+        checked += 1
+        if error > options.relativeTolerance {
+          // Is the finite difference itself trustworthy here? Estimates at five more steps around h agree
+          // to O(h²) where the function is smooth and the rounding noise small; their scatter measures that
+          // noise, and a kink between the probe points scatters them too.
+          let estimates = [numeric] + [0.5, 0.7, 0.85, 1.2, 1.4].map { estimate($0 * h) }
+          let mean = estimates.reduce(0, +) / Double(estimates.count)
+          let scatter = (estimates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(estimates.count - 1)).squareRoot()
+          error = relativeError(analytic, mean)
+          // 6 sample deviations are 14.7 standard errors of the mean: a correct gradient lands there by
+          // rounding noise with probability ~3e-5 (Student t, 5 degrees of freedom).
+          let resolved = abs(analytic - mean) > 6 * scatter
+          if !resolved && options.piecewise {
+            // Next to a kink the analytic gradient is one piece's: one one-sided difference agrees.
+            let l0 = loss()
+            for side in [1.0, -1.0] {
+              let moved = Float(Double(original) + side * h)
+              x.data[e] = moved
+              let oneSided = (loss() - l0) / (Double(moved) - Double(original))
+              x.data[e] = original
+              error = min(error, relativeError(analytic, oneSided))
+            }
+          }
+          if error > options.relativeTolerance {
+            if resolved {
+              mismatches.append(Mismatch(input: index, element: e, analytic: analytic, numeric: mean, error: error))
+            } else {
+              unresolved += 1
+              continue
+            }
           }
         }
-        checked += 1
         worst = max(worst, error)
-        if error > options.relativeTolerance {
-          mismatches.append(Mismatch(input: index, element: e, analytic: analytic, numeric: numeric, error: error))
-        }
       }
     }
     _ = forward()  // leave the closures' buffers consistent with the restored inputs
-    return Report(checked: checked, worstError: worst, mismatches: mismatches)
+    return Report(checked: checked, unresolved: unresolved, worstError: worst, mismatches: mismatches,
+                  maxUnresolved: Int(options.maxUnresolvedFraction * Double(checked)))
   }
 }

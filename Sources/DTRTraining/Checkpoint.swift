@@ -8,7 +8,8 @@ import Foundation
 /// Tensors: `model.<name>` and `ema.<name>` (the DiT `state_dict` names), `opt.m.<name>` / `opt.v.<name>`
 /// (AdamW moments), `routing.blocks.<i>` (`[T, C]` masks as F32), and `state` (I64: step, epoch,
 /// step-in-epoch, optimizer step, trainer RNG state, data-loader state…). Metadata: `format`
-/// (`dtr-checkpoint-v1`), `config` (the TrainConfig JSON), `lr`, `alpha`, `beta`.
+/// (`dtr-checkpoint-v1`), `config` (the TrainConfig JSON), `lr`, `alpha`, `beta`, `best_loss`, `staged`
+/// (changes waiting for the next epoch boundary, `name=value` comma-separated).
 public enum Checkpoint {
   /// Format tag stored in the metadata.
   public static let format = "dtr-checkpoint-v1"
@@ -27,6 +28,8 @@ public enum Checkpoint {
     public var data: [UInt64] = []
     /// Best (lowest) epoch mean loss so far.
     public var bestLoss = Double.infinity
+    /// Hyperparameter changes staged for the next epoch boundary, not yet applied.
+    public var staged: [Hyperparameter: Double] = [:]
 
     /// Empty state.
     public init() {}
@@ -39,6 +42,8 @@ public enum Checkpoint {
     var f = SafeTensorsFile(metadata: [
       "format": format, "config": config.json, "lr": "\(lr)",
       "alpha": "\(model.config.alpha)", "beta": "\(model.config.beta)", "best_loss": "\(state.bestLoss)",
+      "staged": state.staged.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
+        .joined(separator: ","),
     ])
     for p in model.parameters.all { f.add("model.\(p.name)", p.value) }
     for p in ema.parameters.all { f.add("ema.\(p.name)", p.value) }
@@ -102,6 +107,10 @@ public enum Checkpoint {
       s.rng = w[4]
       s.data = Array(w.dropFirst(5))
       s.bestLoss = Double(f.metadata["best_loss"] ?? "") ?? .infinity
+      for pair in (f.metadata["staged"] ?? "").split(separator: ",") {
+        let kv = pair.split(separator: "=")
+        if kv.count == 2, let h = Hyperparameter(rawValue: String(kv[0])), let v = Double(kv[1]) { s.staged[h] = v }
+      }
       return s
     } catch let e as TrainingError { throw e } catch {
       throw TrainingError("checkpoint \(path) is corrupt or incomplete: \(error)")

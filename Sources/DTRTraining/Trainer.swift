@@ -43,7 +43,6 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   private var epochLossSum = 0.0
   private var epochLossCount = 0
   private var epochStart = Date()
-  private var peakLR: Double
   private var probe: FIDProbe?
   private var evaluatorMissing = false
 
@@ -66,7 +65,6 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     model = config.model.build(seed: config.seed)
     ema = config.model.build(seed: config.seed)
     optimizer = AdamW(model.parameters, lr: Float(config.lr), weightDecay: Float(config.weightDecay))
-    peakLR = config.lr
     rng = SplitMix64(seed: config.seed &+ 0x5EED)
     let B = config.batch
     images = Tensor([B, 1, 28, 28]); noise = Tensor([B, 1, 28, 28]); noisy = Tensor([B, 1, 28, 28])
@@ -84,6 +82,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
       try data.restore(state.data)
       if let lr = Double(f.metadata["lr"] ?? "") { self.config.lr = lr }
       self.config.model = model.config
+      staged = state.staged
     } else {
       ema.parameters.copyValues(from: model.parameters)
       ema.setMasks(model.masks)
@@ -114,6 +113,8 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
       "params": .number(Double(model.parameters.trainableCount)), "run_dir": .string(runDirectory),
     ]))
     epochStart = Date()
+    // A checkpoint written at an epoch boundary holds the changes staged for it, still unapplied.
+    if state.stepInEpoch == 0 { applyStaged() }
     var reason = "finished"
     while state.step < totalSteps {
       handleCommands()
@@ -179,6 +180,12 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     log.emit(TrainingEvent(.pause, step: state.step, ["at": .string(at)]))
   }
 
+  /// Applies the changes staged for an epoch boundary.
+  private func applyStaged() {
+    for (h, v) in staged.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { apply(h, v, source: "workbench") }
+    staged.removeAll()
+  }
+
   /// Applies a validated hyperparameter change now and logs it.
   private func apply(_ h: Hyperparameter, _ v: Double, source: String) {
     let old: Double
@@ -195,12 +202,11 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
       }
       model.setRouting(alpha: model.config.alpha, beta: v)
     case .lr:
-      old = peakLR
-      peakLR = v
+      old = config.lr
+      config.lr = v
     }
     ema.setMasks(model.masks)
     config.model = model.config
-    config.lr = peakLR
     log.emit(TrainingEvent(.hparamChange, step: state.step, [
       "name": .string(h.rawValue), "old": .number(old), "new": .number(v), "source": .string(source),
       "epoch": .number(Double(state.epoch)),
@@ -211,12 +217,12 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   private func currentLR() -> Double {
     let s = Double(state.step)
     if config.warmupSteps > 0 && state.step < config.warmupSteps {
-      return peakLR * (s + 1) / Double(config.warmupSteps)
+      return config.lr * (s + 1) / Double(config.warmupSteps)
     }
-    guard config.lrSchedule == "cosine" else { return peakLR }
+    guard config.lrSchedule == "cosine" else { return config.lr }
     let total = Double(max(1, totalSteps - config.warmupSteps))
     let p = min(1, (s - Double(config.warmupSteps)) / total)
-    return peakLR * (0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * p)))
+    return config.lr * (0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * p)))
   }
 
   /// One optimizer step on the next batch (the same code path for `dtr train` and `dtr bench train`).
@@ -323,13 +329,14 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     epochStart = Date()
     let isBest = mean < state.bestLoss
     if isBest { state.bestLoss = mean }
-    for (h, v) in staged.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { apply(h, v, source: "workbench") }
-    staged.removeAll()
+    // The epoch's checkpoint, grid and FID use the masks and lr it trained with; staged changes
+    // (which the checkpoint records as still staged) apply after them, for the next epoch.
     if config.checkpointEveryEpochs > 0 && state.epoch % config.checkpointEveryEpochs == 0 {
       saveCheckpoint(reason: "periodic", best: isBest)
     }
     if config.sampleEveryEpochs > 0 && state.epoch % config.sampleEveryEpochs == 0 { writeSampleGrid() }
     if config.evalEveryEpochs > 0 && state.epoch % config.evalEveryEpochs == 0 { evaluate() }
+    applyStaged()
     if pauseAtEpochEnd { pause(at: "epoch") }
   }
 
@@ -338,11 +345,12 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   public func saveCheckpoint(reason: String, best: Bool = false) {
     state.rng = rng.state
     state.data = data.stateWords
+    state.staged = staged
     let name = String(format: "ckpt-%08d.safetensors", state.step)
     let path = runDirectory + "/" + name
     do {
       try Checkpoint.save(to: path, config: config, model: model, ema: ema, optimizer: optimizer, state: state,
-                          lr: peakLR)
+                          lr: config.lr)
       try? FileManager.default.removeItem(atPath: runDirectory + "/last.safetensors")
       try FileManager.default.linkItem(atPath: path, toPath: runDirectory + "/last.safetensors")
       if best {
