@@ -64,7 +64,7 @@ let package = Package(
     .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "CLITests", swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
-    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
+    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests",
                 dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRTestSupport"],

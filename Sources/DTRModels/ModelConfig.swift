@@ -115,12 +115,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 
   /// Why this configuration cannot be built, or nil.
   public var validationError: String? {
-    if !(alpha > 0) || !alpha.isFinite { return "alpha must be > 0 (got \(alpha))" }
-    if !(beta > 0 && beta <= 1) { return "beta must be in (0, 1] (got \(beta))" }
-    switch arch {
-    case .dit: return ditValidationError
-    case .unet: return unetValidationError
-    }
+    if let e = arch == .dit ? ditValidationError : unetValidationError { return e }
+    return routingError(alpha: alpha, beta: beta)
   }
 
   private var ditValidationError: String? {
@@ -128,7 +124,6 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     if hidden % heads != 0 { return "hidden \(hidden) must be divisible by heads \(heads)" }
     if hidden % 4 != 0 { return "hidden \(hidden) must be divisible by 4 (2-D sin-cos positions)" }
     if depth < 1 { return "depth must be ≥ 1" }
-    if Int(Double(hidden) * beta) < 1 { return "beta \(beta) leaves no active channel of \(hidden)" }
     return nil
   }
 

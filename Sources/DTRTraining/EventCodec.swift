@@ -1,71 +1,88 @@
 import DTRFormats
 import Foundation
 
-/// Turns events into single JSON lines and back (the `events.jsonl` format).
+/// The one place events become `events.jsonl` lines and lines become events.
+///
+/// A line is a compact JSON object: `type`, `time`, `step`, then the payload's keys, sorted. Decoding skips
+/// (returns nil for) blank, truncated or malformed lines and kinds it does not know; keys it does not
+/// know are ignored, so a reader keeps working on a log written by a newer version.
 public enum EventCodec {
-  /// One compact JSON object, no trailing newline; keys `type`, `time`, `step` then the fields, sorted.
+  private static let encoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return e
+  }()
+
+  /// One line, without the newline.
   public static func encode(_ e: TrainingEvent) -> String {
-    var s = "{\"type\":\"\(e.kind.rawValue)\",\"time\":\(number(e.time)),\"step\":\(e.step)"
-    for key in e.fields.keys.sorted() {
-      s += ",\(JSONText.quote(key)):"
-      write(e.fields[key]!, into: &s)
+    let body: Data
+    switch e.payload {
+    case .runStart(let p): body = payload(p)
+    case .step(let p): body = payload(p)
+    case .epochEnd(let p): body = payload(p)
+    case .hparamChange(let p): body = payload(p)
+    case .hparamStaged(let p): body = payload(p)
+    case .hparamUnstaged(let p): body = payload(p)
+    case .command(let p): body = payload(p)
+    case .checkpoint(let p): body = payload(p)
+    case .samples(let p): body = payload(p)
+    case .pause(let p): body = payload(p)
+    case .resume(let p): body = payload(p)
+    case .alert(let p): body = payload(p)
+    case .evalProgress(let p): body = payload(p)
+    case .eval(let p): body = payload(p)
+    case .runEnd(let p): body = payload(p)
     }
-    return s + "}"
+    let head = "{\"type\":\"\(e.kind.rawValue)\",\"time\":\(number(e.time)),\"step\":\(e.step)"
+    // body is "{}" or "{...}": splice its keys after the head.
+    return body.count <= 2 ? head + "}" : head + "," + String(decoding: body.dropFirst(), as: UTF8.self)
   }
 
-  /// Parses one line; returns nil for a blank, truncated or unknown line (a reader following a live
-  /// file may see a partially written last line).
+  private static func payload<P: Encodable>(_ p: P) -> Data {
+    // Payload types hold only strings, integers, booleans and finite-or-absent doubles.
+    (try? encoder.encode(p)) ?? Data("{}".utf8)
+  }
+
+  private struct Header: Decodable {
+    var type: String
+    var time: Double?
+    var step: Int?
+  }
+
+  /// Parses one line; nil for a blank, partial or malformed line or an unknown kind.
   public static func decode(_ line: Substring) -> TrainingEvent? {
-    guard let data = line.data(using: .utf8),
-      let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let type = obj["type"] as? String, let kind = TrainingEvent.Kind(rawValue: type)
+    let data = Data(line.utf8)
+    let decoder = JSONDecoder()
+    guard let header = try? decoder.decode(Header.self, from: data),
+      let kind = TrainingEvent.Kind(rawValue: header.type)
     else { return nil }
-    let time = (obj["time"] as? NSNumber)?.doubleValue ?? 0
-    let step = (obj["step"] as? NSNumber)?.intValue ?? 0
-    var fields: [String: JSONValue] = [:]
-    for (k, v) in obj where k != "type" && k != "time" && k != "step" { fields[k] = value(v) }
-    return TrainingEvent(kind, step: step, time: time, fields)
-  }
-
-  /// Converts a Foundation JSON object (from `JSONSerialization`) to a ``JSONValue``.
-  public static func value(_ any: Any) -> JSONValue {
-    switch any {
-    case let n as NSNumber:
-      if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }  // how Foundation marks JSON booleans
-      return .number(n.doubleValue)
-    case let s as String: return .string(s)
-    case let a as [Any]: return .array(a.map(value))
-    case let o as [String: Any]: return .object(o.mapValues(value))
-    default: return .null
-    }
-  }
-
-  /// Serialises a value as compact JSON (sorted keys).
-  public static func write(_ v: JSONValue, into s: inout String) {
-    switch v {
-    case .number(let d): s += number(d)
-    case .string(let str): s += JSONText.quote(str)
-    case .bool(let b): s += b ? "true" : "false"
-    case .null: s += "null"
-    case .array(let a):
-      s += "["
-      for (i, x) in a.enumerated() {
-        if i > 0 { s += "," }
-        write(x, into: &s)
+    func p<P: Decodable>(_ type: P.Type) throws -> P { try decoder.decode(P.self, from: data) }
+    let payload: TrainingEvent.Payload
+    do {
+      switch kind {
+      case .runStart: payload = .runStart(try p(RunStart.self))
+      case .step: payload = .step(try p(StepMetrics.self))
+      case .epochEnd: payload = .epochEnd(try p(EpochEnd.self))
+      case .hparamChange: payload = .hparamChange(try p(HparamChange.self))
+      case .hparamStaged: payload = .hparamStaged(try p(HparamStaged.self))
+      case .hparamUnstaged: payload = .hparamUnstaged(try p(HparamUnstaged.self))
+      case .command: payload = .command(try p(CommandAnswer.self))
+      case .checkpoint: payload = .checkpoint(try p(CheckpointWritten.self))
+      case .samples: payload = .samples(try p(SamplesWritten.self))
+      case .pause: payload = .pause(try p(Paused.self))
+      case .resume: payload = .resume(try p(Resumed.self))
+      case .alert: payload = .alert(try p(Alert.self))
+      case .evalProgress: payload = .evalProgress(try p(EvalProgress.self))
+      case .eval: payload = .eval(try p(Evaluation.self))
+      case .runEnd: payload = .runEnd(try p(RunEnd.self))
       }
-      s += "]"
-    case .object(let o):
-      s += "{"
-      for (i, k) in o.keys.sorted().enumerated() {
-        if i > 0 { s += "," }
-        s += JSONText.quote(k) + ":"
-        write(o[k]!, into: &s)
-      }
-      s += "}"
+    } catch {
+      return nil
     }
+    return TrainingEvent(payload, step: header.step ?? 0, time: header.time ?? 0)
   }
 
-  /// JSON number text; non-finite values become `null` (JSON has no NaN).
+  /// JSON number text for the header's time.
   static func number(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
     if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The run's event stream: appends each event to `events.jsonl` (one line, flushed) and hands it to
-/// observers through a bounded in-memory queue, so a slow or absent observer never blocks training.
+/// The run's event stream: appends each event to `events.jsonl` (one line, one write) and hands it to an
+/// in-process host through a bounded in-memory queue, so a slow or absent reader never blocks training.
 public final class EventLog: @unchecked Sendable {
   private let handle: FileHandle?
   private let lock = NSLock()
@@ -20,14 +20,29 @@ public final class EventLog: @unchecked Sendable {
           throw TrainingError("cannot create \(path); check that the run directory is writable")
         }
       }
-      guard let h = FileHandle(forWritingAtPath: path) else {
+      guard let h = FileHandle(forUpdatingAtPath: path) else {
         throw TrainingError("cannot open \(path) for appending")
       }
-      h.seekToEndOfFile()
+      try Self.dropPartialLastLine(h)
       handle = h
     } else {
       handle = nil
     }
+  }
+
+  /// A writer killed mid-line leaves a partial last line; appending after it would corrupt the next
+  /// record, so it is cut off (it was never a complete event).
+  private static func dropPartialLastLine(_ h: FileHandle) throws {
+    let size = try h.seekToEnd()
+    guard size > 0 else { return }
+    let tail = UInt64(min(size, 1 << 16))
+    try h.seek(toOffset: size - tail)
+    let bytes = try h.read(upToCount: Int(tail)) ?? Data()
+    guard bytes.last != UInt8(ascii: "\n") else { return }
+    let keep = bytes.lastIndex(of: UInt8(ascii: "\n")).map { size - tail + UInt64($0 - bytes.startIndex) + 1 }
+      ?? (size > tail ? size : 0)  // a line longer than 64 KiB is not ours to judge
+    try h.truncate(atOffset: keep)
+    try h.seekToEnd()
   }
 
   /// Records an event.

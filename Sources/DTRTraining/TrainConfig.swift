@@ -41,6 +41,9 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   public var dataDir = "/usr/share/datasets/fashion-mnist"
   /// Checkpoint every this many epochs (and at the end).
   public var checkpointEveryEpochs = 1
+  /// Also checkpoint when this many minutes passed since the last checkpoint (0 = only at epoch ends),
+  /// so a `kill -9` loses at most this much training.
+  public var checkpointEveryMinutes = 10.0
   /// Checkpoints to keep (plus `best.safetensors`).
   public var keepCheckpoints = 3
   /// Sample grid every this many epochs (0 = off).
@@ -82,44 +85,51 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     return String(decoding: try! enc.encode(self), as: UTF8.self)
   }
 
-  /// Flat summary for the `run_start` event (keys the workbench reads).
-  public var summary: [String: JSONValue] {
-    [
-      "preset": .string(preset), "hidden": .number(Double(model.hidden)), "depth": .number(Double(model.depth)),
-      "heads": .number(Double(model.heads)), "patch": .number(Double(model.patch)),
-      "timesteps": .number(Double(model.timesteps)), "routing": .string(model.routing.rawValue),
-      "alpha": .number(model.alpha), "beta": .number(model.beta), "seed": .number(Double(seed)),
-      "lr": .number(lr), "batch": .number(Double(batch)), "classes": .number(Double(model.numClasses)),
-      "loss_weighting": .string(lossWeighting), "schedule": .string(schedule.rawValue),
-      "ema": .number(emaDecay), "sampler": .string(sampler), "cfg": .number(cfgScale),
-      "arch": .string(model.arch.rawValue), "model": modelJSON,
-    ]
+  enum CodingKeys: String, CodingKey {
+    case preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
+    case schedule, lossWeighting, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
+    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, lossBuckets, logEvery
   }
 
-  /// The whole network configuration as a JSON object (the workbench rebuilds the routing tables from it).
-  private var modelJSON: JSONValue {
-    guard let data = try? JSONEncoder().encode(model), let obj = try? JSONSerialization.jsonObject(with: data)
-    else { return .null }
-    return EventCodec.value(obj)
-  }
-}
-
-extension TrainConfig {
-  /// Decodes a saved configuration, taking today's defaults for fields it lacks (configurations written
-  /// by older versions stay loadable).
-  public static func decodingWithDefaults(_ json: String) -> TrainConfig? {
-    guard let saved = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-      let defaults = try? JSONSerialization.jsonObject(with: Data(TrainConfig().json.utf8)) as? [String: Any],
-      let merged = try? JSONSerialization.data(withJSONObject: overlay(defaults, saved))
-    else { return nil }
-    return try? JSONDecoder().decode(TrainConfig.self, from: merged)
-  }
-
-  private static func overlay(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {
-    var out = base
-    for (k, v) in top {
-      if let b = base[k] as? [String: Any], let t = v as? [String: Any] { out[k] = overlay(b, t) } else { out[k] = v }
+  /// Decodes a configuration; fields the input lacks keep today's defaults, so configurations written by
+  /// older versions (or by another engine that writes fewer keys) stay loadable.
+  public init(from decoder: any Decoder) throws {
+    self.init()
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+      if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
     }
-    return out
+    try read(.preset, &preset)
+    try read(.model, &model)
+    try read(.lr, &lr)
+    try read(.weightDecay, &weightDecay)
+    try read(.lrSchedule, &lrSchedule)
+    try read(.warmupSteps, &warmupSteps)
+    try read(.gradClip, &gradClip)
+    try read(.emaDecay, &emaDecay)
+    try read(.emaWarmup, &emaWarmup)
+    try read(.batch, &batch)
+    try read(.steps, &steps)
+    try read(.epochs, &epochs)
+    try read(.schedule, &schedule)
+    try read(.lossWeighting, &lossWeighting)
+    try read(.hflip, &hflip)
+    try read(.seed, &seed)
+    try read(.dataDir, &dataDir)
+    try read(.checkpointEveryEpochs, &checkpointEveryEpochs)
+    try read(.checkpointEveryMinutes, &checkpointEveryMinutes)
+    try read(.keepCheckpoints, &keepCheckpoints)
+    try read(.sampleEveryEpochs, &sampleEveryEpochs)
+    try read(.sampler, &sampler)
+    try read(.cfgScale, &cfgScale)
+    try read(.evalEveryEpochs, &evalEveryEpochs)
+    try read(.evalSamples, &evalSamples)
+    try read(.lossBuckets, &lossBuckets)
+    try read(.logEvery, &logEvery)
+  }
+
+  /// Decodes a saved configuration (see ``init(from:)``); nil when the text is not a JSON object.
+  public static func decodingWithDefaults(_ json: String) -> TrainConfig? {
+    try? JSONDecoder().decode(TrainConfig.self, from: Data(json.utf8))
   }
 }

@@ -8,11 +8,13 @@ import Foundation
 /// The training loop: DDPM ε-prediction on a DiT with routing, AdamW, EMA, checkpoints, sample grids,
 /// events, and steering commands applied at safe points.
 ///
-/// ``run()`` blocks its thread until the run ends; other threads talk to it only through
-/// ``send(_:)`` (commands, never blocking) and the event log.
-public final class Trainer: TrainingSession, @unchecked Sendable {
+/// ``run()`` blocks its thread until the run ends. Everything else talks to it through the run
+/// directory (``RunFolder``): commands arrive in `control.jsonl` (``ControlChannel``) and are answered in
+/// `events.jsonl`; the only other entry is ``requestStop()`` for signals. A trainer holds the run's
+/// ``RunLock`` from ``init`` until it is released, so two trainers never share a run.
+public final class Trainer: @unchecked Sendable {
   /// The run's configuration (α, β and lr reflect applied changes).
-  public private(set) var config: TrainConfig
+  public internal(set) var config: TrainConfig
   /// The network being trained.
   public let model: any DenoisingNetwork
   /// Exponential moving average of the weights, used for sampling.
@@ -25,20 +27,26 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   public let log: EventLog
   /// `runs/NAME`.
   public let runDirectory: String
-  /// Live sessions accept commands.
-  public let isReadOnly = false
+  /// The run directory's files.
+  public let folder: RunFolder
 
   let schedule: NoiseSchedule
   let weighting: LossWeighting
   /// The training batches.
   public let data: BatchSource
   private var rng: SplitMix64
-  private let lock = NSLock()
-  private var commands: [TrainerCommand] = []
-  private var staged: [Hyperparameter: Double] = [:]
-  private var pauseAtEpochEnd = false
-  private var paused = false
-  private var stopRequested = false
+  private let runLock: RunLock
+  let inbox: ControlChannel.Inbox
+  private let signalLock = NSLock()
+  private var signalledStop = false
+  private var lastControlPoll = Date.distantPast
+  private var lastCheckpoint = Date()
+  private let startChanges: [(Hyperparameter, Double)]
+  private let discardedCommands: Int
+  var staged: [Hyperparameter: Double] = [:]
+  var pauseAtEpochEnd = false
+  var paused = false
+  var stopRequested = false
   private var consecutiveBadSteps = 0
   private var epochLossSum = 0.0
   private var epochLossCount = 0
@@ -54,11 +62,20 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   /// Total optimizer steps of the run.
   public var totalSteps: Int { config.steps > 0 ? config.steps : config.epochs * data.batchesPerEpoch }
 
-  /// A new run in `runDirectory`, or a resumed one when `resumeFrom` names a checkpoint.
-  public init(config: TrainConfig, runDirectory: String, data: BatchSource, resumeFrom: String? = nil) throws {
+  /// A new run in `runDirectory`, or a resumed one when `resumeFrom` names a checkpoint; `changes` are
+  /// applied (and logged, source `cli`) when the run starts. Takes the run's lock first: throws, touching
+  /// nothing, when another trainer holds it.
+  public init(config: TrainConfig, runDirectory: String, data: BatchSource, resumeFrom: String? = nil,
+              changes: [(Hyperparameter, Double)] = []) throws {
     if let e = config.validationError { throw TrainingError(e) }
+    runLock = try RunLock(runDirectory: runDirectory)
     self.config = config
     self.runDirectory = runDirectory
+    folder = RunFolder(runDirectory)
+    inbox = ControlChannel.Inbox(folder: folder)
+    // Nobody answered what was written while no trainer held the run; commands from now on are ours.
+    discardedCommands = inbox.discardBacklog()
+    startChanges = changes
     self.data = data
     schedule = NoiseSchedule(config.schedule, T: config.model.timesteps)
     weighting = LossWeighting(parsing: config.lossWeighting)!
@@ -70,8 +87,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     images = Tensor([B, 1, 28, 28]); noise = Tensor([B, 1, 28, 28]); noisy = Tensor([B, 1, 28, 28])
     pred = Tensor([B, 1, 28, 28]); dPred = Tensor([B, 1, 28, 28]); perSample = Tensor([B]); weights = Tensor([B])
     labels = Array(repeating: 0, count: B)
-    try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-    log = try EventLog(path: runDirectory + "/events.jsonl")
+    log = try EventLog(path: folder.events)
     if let path = resumeFrom {
       let (_, f) = try Checkpoint.config(at: path)
       try Checkpoint.loadWeights(f, prefix: "model.", into: model, path: path)
@@ -86,131 +102,85 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     } else {
       ema.parameters.copyValues(from: model.parameters)
       ema.setMasks(model.masks)
-      try AtomicFile.write(Data(config.json.utf8), to: runDirectory + "/config.json")
+      try AtomicFile.write(Data(config.json.utf8), to: folder.config)
     }
   }
 
-  // MARK: TrainingSession
-
-  /// Queues a command for the training thread.
-  public func send(_ command: TrainerCommand) {
-    lock.lock()
-    commands.append(command)
-    lock.unlock()
+  /// Asks the run to write a checkpoint and stop at the next safe point (for signal handlers' hosts;
+  /// thread-safe). Everything else steers through the control channel.
+  public func requestStop() {
+    signalLock.lock()
+    signalledStop = true
+    signalLock.unlock()
   }
 
-  /// Events since the last drain.
+  /// Events emitted since the last drain (for a host in the same process).
   public func drainEvents() -> [TrainingEvent] { log.drain() }
+
+  /// Emits an event at the current step.
+  func emit(_ payload: TrainingEvent.Payload) { log.emit(TrainingEvent(payload, step: state.step)) }
+
+  /// Emits an alert at the current step.
+  func alert(_ level: String, _ message: String) { emit(.alert(Alert(level: level, message: message))) }
 
   // MARK: loop
 
   /// Trains until the configured length is reached or a stop command arrives; returns the end reason.
   @discardableResult
   public func run() -> String {
-    log.emit(TrainingEvent(.runStart, step: state.step, [
-      "config": .object(config.summary), "resumed": .bool(state.step > 0), "epoch": .number(Double(state.epoch)),
-      "total_steps": .number(Double(totalSteps)), "steps_per_epoch": .number(Double(data.batchesPerEpoch)),
-      "params": .number(Double(model.parameters.trainableCount)), "run_dir": .string(runDirectory),
-    ]))
+    emit(.runStart(RunStart(config: config, resumed: state.step > 0, epoch: state.epoch, totalSteps: totalSteps,
+                            stepsPerEpoch: data.batchesPerEpoch, params: model.parameters.trainableCount,
+                            runDir: runDirectory)))
+    if discardedCommands > 0 {
+      alert("warning", "ignored \(discardedCommands) command(s) written to control.jsonl while no trainer was running")
+    }
+    for (h, v) in startChanges { apply(h, v, source: "cli") }
     epochStart = Date()
+    lastCheckpoint = Date()
     // A checkpoint written at an epoch boundary holds the changes staged for it, still unapplied.
     if state.stepInEpoch == 0 { applyStaged() }
     var reason = "finished"
     while state.step < totalSteps {
-      handleCommands()
+      pollControl()
       if stopRequested { reason = "stopped"; break }
       if paused {
         Thread.sleep(forTimeInterval: 0.02)
         continue
       }
       trainStep()
-      if state.stepInEpoch >= data.batchesPerEpoch { endEpoch() }
+      if state.stepInEpoch >= data.batchesPerEpoch {
+        endEpoch()
+      } else if config.checkpointEveryMinutes > 0
+        && Date().timeIntervalSince(lastCheckpoint) >= config.checkpointEveryMinutes * 60 {
+        saveCheckpoint(reason: "timed")
+      }
     }
     if state.stepInEpoch > 0 || reason == "stopped" || state.step >= totalSteps {
       saveCheckpoint(reason: reason == "stopped" ? "stop" : "final")
     }
-    log.emit(TrainingEvent(.runEnd, step: state.step, ["reason": .string(reason), "epoch": .number(Double(state.epoch))]))
+    emit(.runEnd(RunEnd(reason: reason, epoch: state.epoch)))
     return reason
   }
 
-  /// Whether a stop command is waiting (long evaluations give way to it).
-  private var stopIsQueued: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return commands.contains(.stop)
-  }
-
-  private func handleCommands() {
-    lock.lock()
-    let cmds = commands
-    commands.removeAll()
-    lock.unlock()
-    for c in cmds {
-      switch c {
-      case .pauseAtEpochEnd:
-        if pauseAtEpochEnd && !paused { pause(at: "step") } else if !paused { pauseAtEpochEnd = true }
-      case .pauseNow: if !paused { pause(at: "step") }
-      case .resume:
-        pauseAtEpochEnd = false
-        if paused {
-          paused = false
-          log.emit(TrainingEvent(.resume, step: state.step))
-        }
-      case .stage(let h, let v):
-        if let err = h.validationError(v) {
-          log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"), "message": .string(err)]))
-        } else if paused {
-          apply(h, v, source: "workbench")
-        } else {
-          staged[h] = v
-          log.emit(TrainingEvent(.hparamStaged, step: state.step, [
-            "name": .string(h.rawValue), "new": .number(v), "epoch": .number(Double(state.epoch + 1)),
-          ]))
-        }
-      case .unstage(let h): staged[h] = nil
-      case .saveCheckpoint: saveCheckpoint(reason: "manual")
-      case .stop: stopRequested = true
+  /// Reads and answers new commands; also takes a stop requested by a signal.
+  func pollControl() {
+    lastControlPoll = Date()
+    signalLock.lock()
+    if signalledStop { stopRequested = true }
+    signalLock.unlock()
+    for line in inbox.poll() {
+      switch line {
+      case .success(let command): handle(command)
+      case .failure(let why): alert("warning", "control.jsonl: skipped a line that is not a command (\(why))")
       }
     }
   }
 
-  private func pause(at: String) {
-    paused = true
-    pauseAtEpochEnd = false
-    log.emit(TrainingEvent(.pause, step: state.step, ["at": .string(at)]))
-  }
-
-  /// Applies the changes staged for an epoch boundary.
-  private func applyStaged() {
-    for (h, v) in staged.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { apply(h, v, source: "workbench") }
-    staged.removeAll()
-  }
-
-  /// Applies a validated hyperparameter change now and logs it.
-  private func apply(_ h: Hyperparameter, _ v: Double, source: String) {
-    let old: Double
-    switch h {
-    case .alpha:
-      old = model.config.alpha
-      model.setRouting(alpha: v, beta: model.config.beta)
-    case .beta:
-      old = model.config.beta
-      guard model.masks.allSatisfy({ Int(Double($0.channels) * v) >= 1 }) else {
-        log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
-          "message": .string("beta \(v) leaves no active channel; unchanged")]))
-        return
-      }
-      model.setRouting(alpha: model.config.alpha, beta: v)
-    case .lr:
-      old = config.lr
-      config.lr = v
-    }
-    ema.setMasks(model.masks)
-    config.model = model.config
-    log.emit(TrainingEvent(.hparamChange, step: state.step, [
-      "name": .string(h.rawValue), "old": .number(old), "new": .number(v), "source": .string(source),
-      "epoch": .number(Double(state.epoch)),
-    ]))
+  /// For long work between steps (evaluations, sample grids): answers commands at most every 250 ms and
+  /// says whether the work should give way to a stop.
+  private func shouldCancelLongWork() -> Bool {
+    if Date().timeIntervalSince(lastControlPoll) >= 0.25 { pollControl() }
+    return stopRequested
   }
 
   /// The learning rate at the current step (warm-up, then constant or cosine to 10%).
@@ -252,11 +222,8 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     epochLossCount += 1
     let dt = Date().timeIntervalSince(t0)
     if state.step % max(1, config.logEvery) == 0 {
-      log.emit(TrainingEvent(.step, step: state.step, [
-        "epoch": .number(Double(state.epoch)), "loss": .number(Double(loss)), "lr": .number(lr),
-        "grad_norm": .number(Double(gnorm)), "img_per_s": .number(Double(B) / dt),
-        "bucket_loss": .array(bucketLosses(ts)),
-      ]))
+      emit(.step(StepMetrics(epoch: state.epoch + 1, loss: Double(loss).finite, lr: lr, gradNorm: Double(gnorm).finite,
+                             imgPerS: (Double(B) / dt).finite, bucketLoss: bucketLosses(ts))))
     }
   }
 
@@ -264,8 +231,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   /// and pauses after 3 bad steps in a row.
   private func skipUpdate(_ what: String) {
     consecutiveBadSteps += 1
-    log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
-      "message": .string("\(what); update skipped (\(consecutiveBadSteps) in a row)")]))
+    alert("error", "\(what); update skipped (\(consecutiveBadSteps) in a row)")
     if consecutiveBadSteps >= 3 && !paused { pause(at: "step") }
     advance()
   }
@@ -293,7 +259,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
   }
 
   /// Mean unweighted loss per timestep bucket in the last batch (`null` for empty buckets).
-  private func bucketLosses(_ ts: [Int]) -> [JSONValue] {
+  private func bucketLosses(_ ts: [Int]) -> [Double?] {
     let K = config.lossBuckets, T = config.model.timesteps
     var sum = [Double](repeating: 0, count: K), cnt = [Int](repeating: 0, count: K)
     for (i, t) in ts.enumerated() {
@@ -301,7 +267,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
       sum[k] += Double(perSample.data[i])
       cnt[k] += 1
     }
-    return (0..<K).map { cnt[$0] > 0 ? .number(sum[$0] / Double(cnt[$0])) : .null }
+    return (0..<K).map { cnt[$0] > 0 ? (sum[$0] / Double(cnt[$0])).finite : nil }
   }
 
   private func updateEMA() {
@@ -320,10 +286,7 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     state.epoch += 1
     state.stepInEpoch = 0
     let mean = epochLossCount > 0 ? epochLossSum / Double(epochLossCount) : .nan
-    log.emit(TrainingEvent(.epochEnd, step: state.step, [
-      "epoch": .number(Double(state.epoch)), "mean_loss": .number(mean),
-      "seconds": .number(Date().timeIntervalSince(epochStart)),
-    ]))
+    emit(.epochEnd(EpochEnd(epoch: state.epoch, meanLoss: mean.finite, seconds: Date().timeIntervalSince(epochStart))))
     epochLossSum = 0
     epochLossCount = 0
     epochStart = Date()
@@ -340,36 +303,23 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     if pauseAtEpochEnd { pause(at: "epoch") }
   }
 
-  /// Writes `ckpt-<step>.safetensors` (keeping the newest K), optionally `best.safetensors`, and
-  /// `last.safetensors`.
+  /// Writes `ckpt-<step>.safetensors` (keeping the newest K) and points `last` (and `best` when asked)
+  /// at it (``RunFolder``).
   public func saveCheckpoint(reason: String, best: Bool = false) {
     state.rng = rng.state
     state.data = data.stateWords
     state.staged = staged
-    let name = String(format: "ckpt-%08d.safetensors", state.step)
-    let path = runDirectory + "/" + name
+    let path = folder.checkpoint(step: state.step)
+    lastCheckpoint = Date()
     do {
       try Checkpoint.save(to: path, config: config, model: model, ema: ema, optimizer: optimizer, state: state,
                           lr: config.lr)
-      try? FileManager.default.removeItem(atPath: runDirectory + "/last.safetensors")
-      try FileManager.default.linkItem(atPath: path, toPath: runDirectory + "/last.safetensors")
-      if best {
-        try? FileManager.default.removeItem(atPath: runDirectory + "/best.safetensors")
-        try FileManager.default.linkItem(atPath: path, toPath: runDirectory + "/best.safetensors")
-      }
-      log.emit(TrainingEvent(.checkpoint, step: state.step, ["path": .string(path), "reason": .string(reason)]))
-      pruneCheckpoints()
+      try folder.publish(checkpoint: path, asBest: best)
+      emit(.checkpoint(CheckpointWritten(path: path, reason: reason)))
+      folder.pruneCheckpoints(keep: config.keepCheckpoints)
     } catch {
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("error"),
-        "message": .string("checkpoint failed: \(error)")]))
+      alert("error", "checkpoint failed: \(error)")
     }
-  }
-
-  private func pruneCheckpoints() {
-    let fm = FileManager.default
-    guard let names = try? fm.contentsOfDirectory(atPath: runDirectory) else { return }
-    let ckpts = names.filter { $0.hasPrefix("ckpt-") && $0.hasSuffix(".safetensors") }.sorted()
-    for old in ckpts.dropLast(max(1, config.keepCheckpoints)) { try? fm.removeItem(atPath: runDirectory + "/" + old) }
   }
 
   /// FID-2k and KID of the EMA weights (fixed initial noises, DDIM-25, the run's guidance scale), with
@@ -386,22 +336,15 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
         let now = Date()
         guard done == total || now.timeIntervalSince(last) > 0.25 else { return }
         last = now
-        self.log.emit(TrainingEvent(.evalProgress, step: self.state.step, [
-          "done": .number(Double(done)), "total": .number(Double(total)), "phase": .string(phase.rawValue),
-        ]))
-      }, isCancelled: { self.stopIsQueued })
-      log.emit(TrainingEvent(.eval, step: state.step, [
-        "name": .string(r.name), "fid2k": .number(r.fid), "kid": .number(r.kid), "kid_std": .number(r.kidStd),
-        "evaluator": .string(r.evaluator), "seconds": .number(r.seconds), "samples": .number(Double(r.samples)),
-        "epoch": .number(Double(state.epoch)),
-      ]))
+        self.emit(.evalProgress(EvalProgress(done: done, total: total, phase: phase.rawValue)))
+      }, isCancelled: { self.shouldCancelLongWork() })
+      emit(.eval(Evaluation(name: r.name, fid2k: r.fid.finite, kid: r.kid.finite, kidStd: r.kidStd.finite,
+                            evaluator: r.evaluator, seconds: r.seconds, samples: r.samples, epoch: state.epoch)))
     } catch is CancellationError {
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
-        "message": .string("\(config.evalSamples)-sample evaluation cancelled: the run is stopping")]))
+      alert("warning", "\(config.evalSamples)-sample evaluation cancelled: the run is stopping")
     } catch {
       evaluatorMissing = true
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
-        "message": .string("FID evaluation off: \(error)")]))
+      alert("warning", "FID evaluation off: \(error)")
     }
   }
 
@@ -411,21 +354,17 @@ public final class Trainer: TrainingSession, @unchecked Sendable {
     let cols = 10, rows = config.model.conditional ? classes : 8
     guard let grid = SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
                                          rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77,
-                                         isCancelled: { self.stopIsQueued })
+                                         isCancelled: { self.shouldCancelLongWork() })
     else {
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
-        "message": .string("sample grid cancelled: the run is stopping")]))
+      alert("warning", "sample grid cancelled: the run is stopping")
       return
     }
-    let path = runDirectory + String(format: "/samples-%08d.png", state.step)
+    let path = folder.sampleGrid(step: state.step)
     do {
       try ImageGrid(rows: rows, columns: cols).write(grid, to: path)
-      log.emit(TrainingEvent(.samples, step: state.step, [
-        "path": .string(path), "rows": .number(Double(rows)), "cols": .number(Double(cols)),
-      ]))
+      emit(.samples(SamplesWritten(path: path, rows: rows, cols: cols)))
     } catch {
-      log.emit(TrainingEvent(.alert, step: state.step, ["level": .string("warning"),
-        "message": .string("sample grid failed: \(error)")]))
+      alert("warning", "sample grid failed: \(error)")
     }
   }
 }

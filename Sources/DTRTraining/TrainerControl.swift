@@ -1,3 +1,5 @@
+import DTRModels
+
 /// Commands an observer (the workbench) may send to a running trainer. The trainer applies them at
 /// safe points (step or epoch boundaries) on its own thread; sending never blocks.
 public enum TrainerCommand: Sendable, Equatable {
@@ -26,19 +28,16 @@ public enum Hyperparameter: String, Sendable, CaseIterable, Codable {
   /// AdamW learning rate (> 0).
   case lr
 
-  /// Why `value` is not acceptable, or nil when it is.
-  public func validationError(_ value: Double) -> String? {
-    guard value.isFinite else { return "\(rawValue) must be a finite number" }
+  /// Learning rates above this are unusual enough that the workbench asks before staging them.
+  public static let lrConfirmAbove = 1e-2
+
+  /// Why `value` is not acceptable for a network configured as `model`, or nil when it is; α and β follow
+  /// the models floor's one rule (``ModelConfig/routingError(alpha:beta:)``).
+  public func validationError(_ value: Double, for model: ModelConfig) -> String? {
     switch self {
-    case .alpha: return value > 0 ? nil : "alpha must be > 0 (got \(value))"
-    case .beta: return value > 0 && value <= 1 ? nil : "beta must be in (0, 1] (got \(value))"
-    case .lr: return value > 0 ? nil : "lr must be > 0 (got \(value))"
+    case .alpha: return model.routingError(alpha: value, beta: model.beta)
+    case .beta: return model.routingError(alpha: model.alpha, beta: value)
+    case .lr: return value > 0 && value.isFinite ? nil : "lr must be a number > 0 (got \(value))"
     }
   }
-}
-
-/// Run states as shown by the workbench.
-public enum RunState: String, Sendable {
-  case starting = "STARTING", running = "RUNNING", pausing = "PAUSING…", paused = "PAUSED"
-  case evaluating = "EVALUATING", stopping = "STOPPING", stopped = "STOPPED"
 }

@@ -101,11 +101,11 @@ public enum KeyTable {
   } + [
     KeyBinding([.char("0"), .escape], "show all panels", .expand(nil)),
 
-    KeyBinding([.tab, .down], "next field", .nextField, .editor),
-    KeyBinding([.backTab, .up], "previous field", .previousField, .editor),
-    KeyBinding([.char("+")], "nudge up (lr: x10^(1/4))", .nudgeUp, .editor),
-    KeyBinding([.char("-")], "nudge down (types '-' after an 'e')", .nudgeDown, .editor),
-    KeyBinding([], "type a value", .typeText, .editor, label: "0-9 . e"),
+    KeyBinding([.tab], "next field", .nextField, .editor),
+    KeyBinding([.backTab], "previous field", .previousField, .editor),
+    KeyBinding([.up], "nudge up (alpha +0.25, beta +0.05, lr x10^(1/4))", .nudgeUp, .editor),
+    KeyBinding([.down], "nudge down", .nudgeDown, .editor),
+    KeyBinding([], "type a value (the first key replaces it)", .typeText, .editor, label: "0-9 . e +-"),
     KeyBinding([.backspace], "delete a character", .deleteChar, .editor),
     KeyBinding([.enter], "stage the value: applies at the next epoch (at once when paused)", .stageValue, .editor),
     KeyBinding([.char("u")], "drop this field's staged change", .unstageField, .editor),

@@ -50,9 +50,7 @@ public struct MaskSource: Sendable {
                           isPreview: Bool = false) -> MaskSource? {
     guard let c = config, var m = c.model else { return nil }
     let a = alpha ?? m.alpha, b = beta ?? m.beta
-    guard Hyperparameter.alpha.validationError(a) == nil, Hyperparameter.beta.validationError(b) == nil else {
-      return nil
-    }
+    guard m.routingError(alpha: a, beta: b) == nil else { return nil }
     (m.alpha, m.beta) = (a, b)
     return MaskSource(tables: m.routingTables(), blocks: m.routedBlocks, browsable: c.browsableBlocks, kind: m.routing,
                       alpha: a, beta: b, isPreview: isPreview)

@@ -40,9 +40,11 @@ public final class ScriptedSession: TrainingSession, @unchecked Sendable {
     return out
   }
 
-  public func send(_ command: TrainerCommand) {
+  public func send(_ command: TrainerCommand) -> String? {
     lock.lock()
-    if !isReadOnly { commands.append(command) }
-    lock.unlock()
+    defer { lock.unlock() }
+    guard !isReadOnly else { return nil }
+    commands.append(command)
+    return "scripted-\(commands.count)"
   }
 }

@@ -11,7 +11,7 @@ public enum StatusBar {
     let stateBg: ThemeKey
     switch state {
     case .running, .starting: stateBg = .runningBg
-    case .paused, .pausing, .stopping, .stopped: stateBg = .pausedBg
+    case .paused, .pausing, .stopping, .stopped, .finished: stateBg = .pausedBg
     case .evaluating: stateBg = .pendingBg
     }
     x = canvas.text(x, r.y, " \(state.rawValue) ", Style(fg: ctx.theme[.bannerFg], bg: ctx.theme[stateBg], attrs: [.bold, ctx.color ? [] : .reverse]))

@@ -15,10 +15,13 @@ public struct WorkbenchOptions: Sendable {
   public var readOnly: Bool
   /// Seconds to wait for the trainer's `run_end` after asking it to stop on quit.
   public var stopTimeout: Double
+  /// Whether `q`, Ctrl-C and SIGTERM leave the run going (`dtr attach`) instead of stopping it.
+  public var detaches: Bool
 
   /// Options; the defaults are the default theme, 4 data-driven frames per second (keys redraw at once), automatic glyphs, steering on, 60 s stop wait.
   public init(theme: String = "default", themesDirectory: String? = nil, maxFramesPerSecond: Double = 4,
-              ascii: Bool? = nil, readOnly: Bool = false, stopTimeout: Double = 60) {
+              ascii: Bool? = nil, readOnly: Bool = false, stopTimeout: Double = 60, detaches: Bool = false) {
+    self.detaches = detaches
     self.theme = theme
     self.themesDirectory = themesDirectory
     self.maxFramesPerSecond = maxFramesPerSecond
@@ -42,8 +45,9 @@ public enum WorkbenchExit: Equatable, Sendable {
 
 /// The terminal workbench: draws a training session live and sends the user's steering commands.
 public enum Workbench {
-  /// Runs the UI on the calling (main) thread until the user quits. The trainer runs elsewhere: the UI
-  /// only drains events and sends commands, so nothing here can stop training except an explicit stop.
+  /// Runs the UI on the calling (main) thread until the user quits. The trainer runs elsewhere (another
+  /// thread or another process): the UI only reads events and sends commands through the run directory,
+  /// so nothing here can stop training except an explicit stop.
   /// Throws ``TerminalError`` when there is no usable terminal; the terminal is restored on every exit.
   public static func run(session: TrainingSession, options: WorkbenchOptions = WorkbenchOptions()) throws -> WorkbenchExit {
     let library = ThemeLibrary(directory: options.themesDirectory ?? ThemeLibrary.searchDirectory())
@@ -56,7 +60,7 @@ public enum Workbench {
     var ctx = RenderContext(theme: theme, glyphs: term.glyphs, color: term.depth != .monochrome)
     term.setBackground(ctx.style(.mainFg))
     var controller = WorkbenchController(model: WorkbenchModel(runDirectory: session.runDirectory),
-                                         readOnly: session.isReadOnly || options.readOnly)
+                                         readOnly: session.isReadOnly || options.readOnly, detaches: options.detaches)
     if let p = problem { controller.message = (p, true) }
     let renderer = FrameRenderer()
     let frame = 1 / min(max(options.maxFramesPerSecond, 1), 30)
@@ -71,7 +75,7 @@ public enum Workbench {
       for effect in effects {
         switch effect {
         case .send(let command):
-          session.send(command)
+          if let id = session.send(command) { controller.model.awaitAnswer(id, to: command) }
         case .cycleTheme:
           let names = library.names
           let next = names[((names.firstIndex(of: ctx.theme.name) ?? -1) + 1) % names.count]
@@ -95,7 +99,7 @@ public enum Workbench {
       if let s = signals.take() {
         if s == SIGCONT {
           term.invalidate()
-        } else if controller.leaving || !controller.canSteer {
+        } else if controller.leaving || !controller.canSteer || options.detaches {
           return .interrupted(signal: s)
         } else {
           interrupted = s

@@ -1,3 +1,4 @@
+import DTRModels
 import DTRTraining
 
 /// What a key press asks of the outside world; the controller itself never does I/O.
@@ -17,12 +18,17 @@ public enum Effect: Equatable, Sendable {
 /// Questions the workbench asks before acting.
 public enum Confirmation: Sendable, Equatable {
   case stop, quit
+  /// Staging an unusually large value.
+  case stage(Hyperparameter, Double)
 
   /// The question, ending in `[y/n]`.
   public var question: String {
     switch self {
     case .stop: return "Stop training? The trainer writes a checkpoint first. [y/n]"
     case .quit: return "Quit? Training stops and writes a checkpoint first. [y/n]"
+    case .stage(let h, let v):
+      return "\(h.rawValue) \(HparamEditor.format(v)) is above \(HparamEditor.format(Hyperparameter.lrConfirmAbove)), "
+        + "far above usual diffusion learning rates. Stage it? [y/n]"
     }
   }
 }
@@ -52,11 +58,14 @@ public struct WorkbenchController: Sendable {
   public var message: (text: String, isError: Bool)?
   /// True once the user asked to quit and the trainer was told to stop.
   public private(set) var leaving = false
+  /// Whether `q` leaves the run going (`dtr attach`) rather than stopping it (the workbench of `dtr train`).
+  public let detaches: Bool
 
   /// A controller for a fresh model.
-  public init(model: WorkbenchModel, readOnly: Bool) {
+  public init(model: WorkbenchModel, readOnly: Bool, detaches: Bool = false) {
     self.model = model
     self.readOnly = readOnly
+    self.detaches = detaches
   }
 
   /// The key scope in force.
@@ -79,9 +88,8 @@ public struct WorkbenchController: Sendable {
       overlay = .none
       if key == .char("?") || key == .f1 || key == .escape || key == .char("q") { return [] }
     }
-    if case .editor(var editor) = overlay, KeyTable.binding(for: key, in: .editor) == nil
-      || (editor.expectsExponentSign && (key == .char("-") || key == .char("+"))) {
-      if case .char(let c) = key { editor.type(c) }
+    if case .editor(var editor) = overlay, KeyTable.binding(for: key, in: .editor) == nil {
+      if case .char(let c) = key, let refused = editor.type(c) { message = (refused, true) }
       overlay = .editor(editor)
       return []
     }
@@ -100,6 +108,21 @@ public struct WorkbenchController: Sendable {
     return (canSteer ? send(.stop) : []) + [.leaveAfterStop]
   }
 
+  /// The run's network with its current α and β, for the editor's rule.
+  private var routedModel: ModelConfig? {
+    guard var m = model.config?.model else { return nil }
+    m.alpha = model.staged[.alpha]?.value ?? model.alpha ?? m.alpha
+    m.beta = model.staged[.beta]?.value ?? model.beta ?? m.beta
+    return m
+  }
+
+  private mutating func stage(_ h: Hyperparameter, _ v: Double) -> [Effect] {
+    let effects = send(.stage(h, v))
+    let when = model.runState == .paused ? "applies at once (paused)" : "applies from epoch \(model.staged[h]?.epoch ?? model.nextEpoch)"
+    message = ("staged \(h.rawValue) = \(HparamEditor.format(v)): \(when) (Esc closes the editor)", false)
+    return effects
+  }
+
   private mutating func send(_ command: TrainerCommand) -> [Effect] {
     model.noteSent(command)
     return [.send(command)]
@@ -110,8 +133,7 @@ public struct WorkbenchController: Sendable {
     case .toggleHelp:
       overlay = .help
     case .quit:
-      if leaving { return [.leave] }
-      if !canSteer { return [.leave] }
+      if leaving || !canSteer || detaches { return [.leave] }
       overlay = .confirm(.quit)
     case .pause:
       switch model.runState {
@@ -124,7 +146,7 @@ public struct WorkbenchController: Sendable {
     case .pauseNow:
       return send(model.runState == .paused ? .resume : .pauseNow)
     case .edit(let h):
-      overlay = .editor(HparamEditor(field: h, value: model.staged[h]?.value ?? model.value(of: h)))
+      overlay = .editor(HparamEditor(field: h, value: model.staged[h]?.value ?? model.value(of: h), model: routedModel))
     case .unstageAll:
       guard !model.staged.isEmpty else {
         message = ("nothing is staged", false)
@@ -183,10 +205,11 @@ public struct WorkbenchController: Sendable {
         message = (why, true)
         return []
       }
-      let effects = send(.stage(editor.field, editor.value!))
-      message = ("staged \(editor.field.rawValue) = \(editor.text): pending: applies at epoch \(model.staged[editor.field]!.epoch)"
-                 + " (Esc closes the editor)", false)
-      return effects
+      if editor.needsConfirmation {
+        overlay = .confirm(.stage(editor.field, editor.value!))
+        return []
+      }
+      return stage(editor.field, editor.value!)
     case .unstageField:
       guard case .editor(let editor) = overlay, model.staged[editor.field] != nil else { return [] }
       return send(.unstage(editor.field))
@@ -195,7 +218,11 @@ public struct WorkbenchController: Sendable {
     case .confirm:
       guard case .confirm(let what) = overlay else { return [] }
       overlay = .none
-      return what == .quit ? stopAndLeave() : send(.stop)
+      switch what {
+      case .quit: return stopAndLeave()
+      case .stop: return send(.stop)
+      case .stage(let h, let v): return stage(h, v)
+      }
     case .cancel:
       overlay = .none
     case .typeText:

@@ -5,45 +5,28 @@ import Foundation
 /// Everything the workbench knows about a run, built only from training events (and from the commands
 /// it sent). Pure state: no I/O, no terminal; every panel draws from it.
 public struct WorkbenchModel: Sendable {
-  /// The run's configuration, from the `run_start` event's `config` object (missing keys stay nil).
+  /// The run's configuration and plan, from its `run_start` event.
   public struct Config: Sendable, Equatable {
     /// Model width C, blocks, timesteps T, batch size, epochs and steps per epoch.
     public var hidden, depth, timesteps, batch, epochs, stepsPerEpoch: Int?
+    /// Steps of the whole run.
+    public var totalSteps: Int?
     /// Routing, its α/β, learning rate, seed and preset name.
     public var routing: RoutingKind?
     public var alpha, beta, lr: Double?
     public var seed: UInt64?
     public var preset: String?
-    /// The network configuration (run_start's `model` object); nil for runs that did not record it.
+    /// The network configuration.
     public var model: ModelConfig?
 
-    /// Reads the keys `hidden depth timesteps routing alpha beta seed lr batch preset epochs steps_per_epoch
-    /// model`.
-    public init(_ object: [String: JSONValue]) {
-      func int(_ k: String) -> Int? { object[k]?.doubleValue.flatMap(Int.init(exactly:)) }
-      hidden = int("hidden")
-      depth = int("depth")
-      timesteps = int("timesteps")
-      batch = int("batch")
-      epochs = int("epochs")
-      stepsPerEpoch = int("steps_per_epoch")
-      routing = object["routing"]?.stringValue.flatMap(RoutingKind.init(rawValue:))
-      alpha = object["alpha"]?.doubleValue
-      beta = object["beta"]?.doubleValue
-      lr = object["lr"]?.doubleValue
-      seed = object["seed"]?.doubleValue.flatMap(UInt64.init(exactly:))
-      preset = object["preset"]?.stringValue
-      if let m = object["model"], m.objectValue != nil {
-        var text = ""
-        EventCodec.write(m, into: &text)
-        model = try? JSONDecoder().decode(ModelConfig.self, from: Data(text.utf8))
-      } else if let hidden, hidden > 0, let timesteps, timesteps > 0 {
-        // Runs that did not record `model`: a DiT of `depth` blocks `hidden` wide, routing seeded by `seed`.
-        var m = ModelConfig()
-        (m.hidden, m.depth, m.timesteps) = (hidden, max(depth ?? 1, 1), timesteps)
-        (m.routing, m.alpha, m.beta, m.routingSeed) = (routing ?? .dtr, alpha ?? m.alpha, beta ?? m.beta, seed ?? 0)
-        model = m
-      }
+    /// The configuration a `run_start` event announces.
+    public init(_ start: RunStart) {
+      let c = start.config, m = c.model
+      (hidden, depth, timesteps, batch) = (m.hidden, m.depth, m.timesteps, c.batch)
+      stepsPerEpoch = start.stepsPerEpoch > 0 ? start.stepsPerEpoch : nil
+      totalSteps = start.totalSteps > 0 ? start.totalSteps : nil
+      epochs = stepsPerEpoch.map { spe in c.steps > 0 ? (c.steps + spe - 1) / spe : c.epochs }
+      (routing, alpha, beta, lr, seed, preset, model) = (m.routing, m.alpha, m.beta, c.lr, c.seed, c.preset, m)
     }
 
     /// The routed blocks of the run's network (none until the configuration is known).
@@ -69,7 +52,8 @@ public struct WorkbenchModel: Sendable {
   public struct Staged: Sendable, Equatable {
     /// The value staged.
     public var value: Double
-    /// The epoch it applies at (from the trainer's `hparam_staged` event; estimated until then).
+    /// The first epoch (1-based) that trains with it (from the trainer's `hparam_staged` event;
+    /// estimated until then).
     public var epoch: Int
   }
 
@@ -130,7 +114,7 @@ public struct WorkbenchModel: Sendable {
   public private(set) var staged: [Hyperparameter: Staged] = [:]
   /// Current hyperparameters (config values until a step or change event says otherwise).
   public private(set) var alpha, beta, lr: Double?
-  /// Latest epoch, step and throughput.
+  /// The epoch being trained (1-based; the last one once the run ended).
   public private(set) var epoch: Int?
   /// Optimizer steps so far.
   public private(set) var step = 0
@@ -148,6 +132,10 @@ public struct WorkbenchModel: Sendable {
   public private(set) var confirmation: String?
   /// Why the run ended, once it did.
   public private(set) var endReason: String?
+  /// The latest refusal of a command this workbench sent.
+  public private(set) var rejection: String?
+  /// Commands sent and not yet answered, by id.
+  private var sent: [String: TrainerCommand] = [:]
 
   private var started = false, paused = false, pauseRequested = false, stopRequested = false
 
@@ -163,7 +151,7 @@ public struct WorkbenchModel: Sendable {
 
   /// The state word of the status bar.
   public var runState: RunState {
-    if endReason != nil { return .stopped }
+    if let reason = endReason { return reason == "finished" ? .finished : .stopped }
     if stopRequested { return .stopping }
     if evalProgress != nil { return .evaluating }
     if paused { return .paused }
@@ -184,12 +172,9 @@ public struct WorkbenchModel: Sendable {
   }
 
   /// Steps in the whole run, when the config says.
-  public var totalSteps: Int? {
-    guard let e = config?.epochs, let s = config?.stepsPerEpoch else { return nil }
-    return e * s
-  }
+  public var totalSteps: Int? { config?.totalSteps }
 
-  /// Seconds left at the current throughput, when known.
+  /// Seconds left at the current throughput, while training.
   public var eta: Double? {
     guard let total = totalSteps, let ips = imagesPerSecond, ips > 0, let batch = config?.batch, batch > 0 else {
       return nil
@@ -202,15 +187,19 @@ public struct WorkbenchModel: Sendable {
     evaluations.filter { $0.fid != nil }.min { $0.fid! < $1.fid! }
   }
 
-  /// The epoch a change staged now would apply at.
-  public var nextEpoch: Int { (epoch ?? 0) + 1 }
+  /// The first epoch (1-based) that would train with a change staged now.
+  public var nextEpoch: Int { (epoch ?? 1) + 1 }
 
-  /// Records a command this workbench sent, so the state shows it before the trainer answers.
+  /// Remembers the id of a command sent, so a rejection (a `command` event naming it) undoes what
+  /// ``noteSent(_:)`` assumed.
+  public mutating func awaitAnswer(_ id: String, to command: TrainerCommand) { sent[id] = command }
+
+  /// Records a command this workbench is sending, so the state shows it before the trainer answers.
   public mutating func noteSent(_ command: TrainerCommand) {
     switch command {
     case .pauseAtEpochEnd, .pauseNow: pauseRequested = true
     case .resume: pauseRequested = false
-    case .stage(let h, let v): staged[h] = Staged(value: v, epoch: staged[h]?.epoch ?? nextEpoch)
+    case .stage(let h, let v): staged[h] = Staged(value: v, epoch: paused ? (epoch ?? 1) : nextEpoch)
     case .unstage(let h): staged[h] = nil
     case .stop: stopRequested = true
     case .saveCheckpoint: break
@@ -220,82 +209,108 @@ public struct WorkbenchModel: Sendable {
   /// Folds one event into the state.
   public mutating func apply(_ e: TrainingEvent) {
     step = max(step, e.step)
-    switch e.kind {
-    case .runStart:
+    switch e.payload {
+    case .runStart(let start):
+      if start.resumed { dropRecords(after: e.step) }
+      step = e.step
       started = true
-      let c = Config(e.fields["config"]?.objectValue ?? [:])
+      paused = false
+      endReason = nil
+      let c = Config(start)
       config = c
-      alpha = c.alpha ?? alpha
-      beta = c.beta ?? beta
-      lr = c.lr ?? lr
-      let resumed = e.fields["resumed"]?.boolValue == true
-      note(e, (resumed ? "run resumed" : "run started") + (c.preset.map { " (preset \($0))" } ?? ""), .good)
-    case .step:
-      if let l = e.double("loss") {
+      (alpha, beta, lr) = (c.alpha, c.beta, c.lr)
+      if start.epoch > 0 || epoch == nil { epoch = start.epoch + 1 }
+      imagesPerSecond = nil
+      note(e, (start.resumed ? "run resumed at step \(Format.count(e.step))" : "run started")
+        + (c.preset.map { " (preset \($0))" } ?? ""), .good)
+    case .step(let m):
+      if let l = m.loss {
         lossSteps.append(e.step)
         losses.append(l)
-        if !l.isFinite { note(e, "loss is \(Format.value(l))", .error) }
+      } else {
+        note(e, "loss is not finite", .error)
       }
-      if let ep = e.int("epoch") { epoch = ep }
-      if let r = e.double("lr") { lr = r }
-      if let ips = e.double("img_per_s") { imagesPerSecond = ips }
-      if let b = e.fields["bucket_loss"]?.arrayValue { appendBuckets(BucketRow(step: e.step, losses: b.map(\.doubleValue))) }
-    case .epochEnd:
-      if let ep = e.int("epoch") { epoch = ep }
-      var text = "epoch \(e.int("epoch").map(String.init) ?? "?") done"
-      if let m = e.double("mean_loss") { text += ": mean loss \(Format.value(m))" }
-      if let s = e.double("seconds") { text += " in \(Format.duration(s))" }
+      epoch = m.epoch
+      if let r = m.lr { lr = r }
+      if let ips = m.imgPerS { imagesPerSecond = ips }
+      if !m.bucketLoss.isEmpty { appendBuckets(BucketRow(step: e.step, losses: m.bucketLoss)) }
+    case .epochEnd(let end):
+      epoch = end.epoch + 1
+      var text = "epoch \(end.epoch) done"
+      if let m = end.meanLoss { text += ": mean loss \(Format.value(m))" }
+      if let s = end.seconds { text += " in \(Format.duration(s))" }
       note(e, text, .info)
-    case .hparamChange:
-      guard let h = e.string("name").flatMap(Hyperparameter.init(rawValue:)) else { return }
-      let new = e.double("new"), old = e.double("old")
-      switch h {
-      case .alpha: alpha = new ?? alpha
-      case .beta: beta = new ?? beta
-      case .lr: lr = new ?? lr
+    case .hparamChange(let c):
+      switch c.name {
+      case .alpha: alpha = c.new
+      case .beta: beta = c.new
+      case .lr: lr = c.new
       }
-      let source = e.string("source") ?? "?"
-      changes.append(Change(step: e.step, name: h, old: old, new: new, source: source))
-      if let s = staged[h], let n = new, abs(s.value - n) <= 1e-12 * max(1, abs(n)) { staged[h] = nil }
-      let text = "\(h.rawValue) \(old.map(Format.value) ?? "?") → \(new.map(Format.value) ?? "?")"
-      if source == "workbench" { confirmation = "applied: " + text }
-      note(e, text + " (\(source))" + (e.int("epoch").map { " at epoch \($0)" } ?? ""), .good)
-    case .hparamStaged:
-      guard let h = e.string("name").flatMap(Hyperparameter.init(rawValue:)), let v = e.double("new") else { return }
-      let at = e.int("epoch") ?? staged[h]?.epoch ?? nextEpoch
-      staged[h] = Staged(value: v, epoch: at)
-      note(e, "staged \(h.rawValue) → \(Format.value(v)) for epoch \(at)", .info)
-    case .checkpoint:
-      note(e, "checkpoint (\(e.string("reason") ?? "?")): \(e.string("path") ?? "?")", .info)
-    case .samples:
-      guard let p = e.string("path") else { return }
-      sampleGrids.append(SampleGrid(step: e.step, path: p, rows: e.int("rows") ?? 0, cols: e.int("cols") ?? 0))
-      note(e, "samples: \(p)", .info)
-    case .pause:
+      changes.append(Change(step: e.step, name: c.name, old: c.old, new: c.new, source: c.source))
+      if let s = staged[c.name], abs(s.value - c.new) <= 1e-12 * max(1, abs(c.new)) { staged[c.name] = nil }
+      let text = "\(c.name.rawValue) \(c.old.map(Format.value) ?? "?") → \(Format.value(c.new))"
+      if c.source != "cli" { confirmation = "applied: " + text }
+      note(e, text + " (\(c.source)) from epoch \(c.epoch)", .good)
+    case .hparamStaged(let s):
+      staged[s.name] = Staged(value: s.new, epoch: s.epoch)
+      note(e, "staged \(s.name.rawValue) → \(Format.value(s.new)) for epoch \(s.epoch)", .info)
+    case .hparamUnstaged(let u):
+      staged[u.name] = nil
+      note(e, "\(u.name.rawValue) unstaged" + (u.reason == "user" ? "" : ": \(u.reason)"), u.reason == "user" ? .info : .warning)
+    case .command(let answer):
+      let command = sent.removeValue(forKey: answer.id)
+      guard answer.status == .rejected else { return }
+      if case .stage(let h, _) = command { staged[h] = nil }
+      if case .pauseAtEpochEnd = command { pauseRequested = false }
+      if case .pauseNow = command { pauseRequested = false }
+      if case .stop = command { stopRequested = false }
+      rejection = "\(answer.cmd) rejected: \(answer.reason ?? "no reason given")"
+      note(e, rejection!, .warning)
+    case .checkpoint(let c):
+      note(e, "checkpoint (\(c.reason)): \(c.path)", .info)
+    case .samples(let grid):
+      sampleGrids.append(SampleGrid(step: e.step, path: grid.path, rows: grid.rows, cols: grid.cols))
+      note(e, "samples: \(grid.path)", .info)
+    case .pause(let p):
       paused = true
       pauseRequested = false
-      note(e, "paused" + (e.string("at").map { " (at \($0) end)" } ?? ""), .warning)
+      imagesPerSecond = nil
+      note(e, "paused" + (p.at == "epoch" ? " at the end of epoch \((epoch ?? 2) - 1)" : " at step \(Format.count(e.step))"), .warning)
     case .resume:
       paused = false
       pauseRequested = false
       note(e, "resumed", .good)
-    case .alert:
-      note(e, e.string("message") ?? "alert", e.string("level") == "error" ? .error : .warning)
-    case .evalProgress:
-      evalProgress = EvalProgress(done: e.int("done") ?? 0, total: e.int("total") ?? 0,
-                                  phase: e.string("phase") ?? "")
-    case .eval:
+    case .alert(let a):
+      note(e, a.message, a.level == "error" ? .error : .warning)
+    case .evalProgress(let p):
+      evalProgress = EvalProgress(done: p.done, total: p.total, phase: p.phase)
+    case .eval(let r):
       evalProgress = nil
-      let ev = Evaluation(step: e.step, fid: e.double("fid2k"), kid: e.double("kid"), kidStd: e.double("kid_std"),
-                          evaluator: e.string("evaluator"))
+      let ev = Evaluation(step: e.step, fid: r.fid2k, kid: r.kid, kidStd: r.kidStd, evaluator: r.evaluator)
       evaluations.append(ev)
       note(e, "FID-2k \(ev.fid.map(Format.value) ?? "?")  KID \(ev.kid.map(Format.value) ?? "?")", .info)
-    case .runEnd:
-      endReason = e.string("reason") ?? "finished"
+    case .runEnd(let end):
+      endReason = end.reason
+      epoch = max(end.epoch, 1)
       evalProgress = nil
-      note(e, "run ended: \(endReason!)" + (e.int("epoch").map { " at epoch \($0)" } ?? ""),
-           endReason == "error" ? .error : .info)
+      imagesPerSecond = nil
+      stopRequested = false
+      staged.removeAll()  // a resumed run announces what it still holds staged
+      note(e, "run ended: \(end.reason) after epoch \(end.epoch)", end.reason == "error" ? .error : .info)
     }
+  }
+
+  /// A resumed run continues from a checkpoint at `step`: what was logged after it belongs to the
+  /// interrupted trajectory and is dropped, so charts never show a doubled segment.
+  private mutating func dropRecords(after step: Int) {
+    if let cut = lossSteps.firstIndex(where: { $0 > step }) {
+      lossSteps.removeSubrange(cut...)
+      losses.removeSubrange(cut...)
+    }
+    bucketRows.removeAll { $0.step > step }
+    evaluations.removeAll { $0.step > step }
+    sampleGrids.removeAll { $0.step > step }
+    changes.removeAll { $0.step > step }
   }
 
   private mutating func note(_ e: TrainingEvent, _ text: String, _ level: LogLine.Level) {
@@ -318,9 +333,4 @@ public struct WorkbenchModel: Sendable {
       return BucketRow(step: b.step, losses: merged)
     }
   }
-}
-
-extension TrainingEvent {
-  /// An integer field; nil when missing, fractional or out of range (so odd input never traps).
-  func int(_ key: String) -> Int? { double(key).flatMap(Int.init(exactly:)) }
 }

@@ -19,7 +19,7 @@ struct BenchTrain: ParsableCommand {
 
   func run() throws {
     var cfg = TrainConfig()
-    cfg.preset = modelOptions.preset
+    cfg.preset = modelOptions.presetName
     cfg.model = try modelOptions.config(seed: 0)
     cfg.batch = batch
     cfg.steps = steps + 2

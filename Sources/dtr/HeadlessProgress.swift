@@ -18,32 +18,34 @@ final class HeadlessProgress {
 
   func consume(_ events: [TrainingEvent]) {
     for e in events {
-      switch e.kind {
-      case .step:
+      switch e.payload {
+      case .step(let m):
         step = e.step
-        epoch = Int(e.double("epoch") ?? 0)
-        loss = e.double("loss") ?? .nan
+        epoch = m.epoch
+        loss = m.loss ?? .nan
         smoothed = smoothed.isNaN ? loss : 0.98 * smoothed + 0.02 * loss
-        imgPerS = e.double("img_per_s") ?? imgPerS
+        imgPerS = m.imgPerS ?? imgPerS
         if startStep == nil { startStep = e.step - 1 }
-      case .epochEnd:
-        note(String(format: "epoch %d done: mean loss %.4f in %.0f s", Int(e.double("epoch") ?? 0),
-                    e.double("mean_loss") ?? .nan, e.double("seconds") ?? 0))
-      case .checkpoint: note("checkpoint \(e.string("path") ?? "") (\(e.string("reason") ?? ""))")
-      case .samples: note("samples \(e.string("path") ?? "")")
-      case .alert: note("\(e.string("level") ?? "alert"): \(e.string("message") ?? "")")
-      case .hparamChange:
-        note("\(e.string("name") ?? "?") \(e.double("old") ?? .nan) → \(e.double("new") ?? .nan)")
-      case .runStart:
-        let c = e.fields["config"]?.objectValue ?? [:]
-        note("run \(e.string("run_dir") ?? ""): \(c["preset"]?.stringValue ?? "") routing=\(c["routing"]?.stringValue ?? "") "
-          + "α=\(c["alpha"]?.doubleValue ?? 0) β=\(c["beta"]?.doubleValue ?? 0), \(Int(e.double("params") ?? 0)) parameters, "
-          + "\(total) steps")
-      case .eval:
-        note(String(format: "%@ %.2f  KID %.4f ± %.4f  (%@, %.0f s)", e.string("name") ?? "FID", e.double("fid2k") ?? .nan,
-                    e.double("kid") ?? .nan, e.double("kid_std") ?? .nan, e.string("evaluator") ?? "?",
-                    e.double("seconds") ?? 0))
-      case .runEnd: note("run ended: \(e.string("reason") ?? "")")
+      case .epochEnd(let end):
+        note(String(format: "epoch %d done: mean loss %.4f in %.0f s", end.epoch, end.meanLoss ?? .nan, end.seconds ?? 0))
+      case .checkpoint(let c): note("checkpoint \(c.path) (\(c.reason))")
+      case .samples(let s): note("samples \(s.path)")
+      case .alert(let a): note("\(a.level): \(a.message)")
+      case .hparamChange(let c):
+        note("\(c.name.rawValue) \(c.old.map { "\($0)" } ?? "?") → \(c.new) (\(c.source)) from epoch \(c.epoch)")
+      case .hparamStaged(let s): note("staged \(s.name.rawValue) → \(s.new) from epoch \(s.epoch)")
+      case .hparamUnstaged(let u): note("unstaged \(u.name.rawValue) (\(u.reason))")
+      case .command(let a) where a.status == .rejected: note("command \(a.cmd) rejected: \(a.reason ?? "")")
+      case .pause(let p): note("paused at \(p.at) (resume: dtr attach, then p)")
+      case .resume: note("resumed")
+      case .runStart(let s):
+        let c = s.config, m = c.model
+        note("run \(s.runDir): \(c.preset) routing=\(m.routing.rawValue) α=\(m.alpha) β=\(m.beta), \(s.params) parameters, "
+          + "\(total) steps" + (s.resumed ? ", resumed at step \(e.step)" : ""))
+      case .eval(let r):
+        note(String(format: "%@ %.2f  KID %.4f ± %.4f  (%@, %.0f s)", r.name, r.fid2k ?? .nan, r.kid ?? .nan,
+                    r.kidStd ?? .nan, r.evaluator ?? "?", r.seconds ?? 0))
+      case .runEnd(let end): note("run ended: \(end.reason)")
       default: break
       }
     }

@@ -29,12 +29,8 @@ struct Masks: ParsableCommand {
       throw ValidationError("unknown preset '\(preset)'; use one of \(ModelConfig.presetNames.joined(separator: ", "))")
     }
     if timesteps < 1 { throw ValidationError("--timesteps must be ≥ 1") }
-    if !(alpha > 0) || !alpha.isFinite { throw ValidationError("--alpha must be > 0 (got \(alpha))") }
-    if !(beta > 0 && beta <= 1) { throw ValidationError("--beta must be in (0, 1] (got \(beta))") }
-    if let narrowest = (try? config())?.routedBlocks.map(\.channels).min(), Int(Double(narrowest) * beta) < 1 {
-      throw ValidationError("--beta \(beta) leaves no active channel of \(narrowest)")
-    }
     if !["dtr", "random"].contains(routing) { throw ValidationError("--routing must be dtr or random") }
+    if let why = try config().routingError(alpha: alpha, beta: beta) { throw ValidationError(why) }
     if !["text", "json", "png"].contains(format) { throw ValidationError("--format must be text, json or png") }
     if format == "png" && !(out ?? "").hasSuffix(".png") { throw ValidationError("--format png needs --out FILE.png") }
   }

@@ -2,8 +2,8 @@ import DTRTraining
 import DTRWorkbench
 import Foundation
 
-/// Runs a trainer on its own thread and drives either the workbench or the headless progress line,
-/// turning SIGINT/SIGTERM into "checkpoint, then stop".
+/// Runs a trainer on its own thread and drives either the workbench (a ``RunClient`` of the run, like
+/// `dtr attach`) or the headless progress line, turning SIGINT/SIGTERM into "checkpoint, then stop".
 enum TrainingHost {
   nonisolated(unsafe) static var signalled: Int32 = 0
 
@@ -20,7 +20,7 @@ enum TrainingHost {
     if let options = workbench {
       do {
         // The workbench installs its own signal handlers (first Ctrl-C: stop with a checkpoint).
-        _ = try Workbench.run(session: trainer, options: options)
+        _ = try Workbench.run(session: RunClient(runDirectory: trainer.runDirectory, readOnly: false), options: options)
       } catch {
         FileHandle.standardError.write("workbench unavailable (\(error)); continuing headless\n".data(using: .utf8)!)
       }
@@ -31,7 +31,7 @@ enum TrainingHost {
     var sentStop = false
     while done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
       if signalled != 0 && !sentStop {
-        trainer.send(.stop)
+        trainer.requestStop()
         sentStop = true
         progress.note("signal received: writing a checkpoint, then stopping")
       }

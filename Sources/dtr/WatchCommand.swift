@@ -1,4 +1,5 @@
 import ArgumentParser
+import DTRTraining
 import DTRWorkbench
 import Foundation
 
@@ -11,9 +12,10 @@ struct Watch: ParsableCommand {
   @Option(help: "Theme name or .theme path.") var theme = "default"
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: runDir + "/events.jsonl") else {
+    guard RunFolder(runDir).holdsRun else {
       throw CLIError("\(runDir)/events.jsonl not found; pass a run directory written by dtr train (runs/NAME)")
     }
-    _ = try Workbench.run(session: EventLogFollower(runDirectory: runDir), options: WorkbenchOptions(theme: theme, readOnly: true))
+    _ = try Workbench.run(session: RunClient(runDirectory: runDir, readOnly: true),
+                          options: WorkbenchOptions(theme: theme, readOnly: true, detaches: true))
   }
 }

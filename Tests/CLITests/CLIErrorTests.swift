@@ -35,7 +35,7 @@ final class CLIErrorTests: XCTestCase {
   func testBadFlagsGiveOneClearLineAndNonZeroExit() throws {
     let dir = NSTemporaryDirectory() + "dtr-cli-\(getpid())"
     try? FileManager.default.removeItem(atPath: dir)
-    try expectError(["train", "--alpha", "0", "--headless", "--run-dir", dir], mentions: "alpha must be > 0")
+    try expectError(["train", "--alpha", "0", "--headless", "--run-dir", dir], mentions: "alpha must be a number > 0")
     try expectError(["train", "--beta", "1.5", "--headless", "--run-dir", dir], mentions: "beta must be in (0, 1]")
     try expectError(["train", "--beta", "0", "--headless", "--run-dir", dir], mentions: "beta must be in (0, 1]")
     try expectError(["train", "--preset", "huge", "--headless", "--run-dir", dir], mentions: "unknown preset 'huge'")
@@ -49,7 +49,7 @@ final class CLIErrorTests: XCTestCase {
     try Data("keep me".utf8).write(to: URL(fileURLWithPath: target))
     try expectError(["sample", "--checkpoint", bad, "--out", target], mentions: bad)
     XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "keep me", "a failed command must not overwrite")
-    try expectError(["masks", "--channels", "64", "--beta", "2"], mentions: "--beta must be in (0, 1]")
+    try expectError(["masks", "--channels", "64", "--beta", "2"], mentions: "beta must be in (0, 1]")
   }
 
   func testExistingRunIsNotOverwritten() throws {

@@ -1,4 +1,5 @@
 import DTREngine
+import DTRFormats
 import DTRModels
 import DTRTraining
 import Foundation
@@ -28,6 +29,11 @@ final class TrainerTests: XCTestCase {
     try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8).split(separator: "\n").compactMap(EventCodec.decode)
   }
 
+  /// Sends a command through the run's control file, as any other process would.
+  func send(_ command: TrainerCommand, id: String, to dir: String) throws {
+    try ControlChannel.send(ControlCommand(id: id, command), to: RunFolder(dir))
+  }
+
   func testTinyPresetTrains200StepsWithFallingLoss() throws { try trains200Steps("tiny") }
 
   func testUNetTinyPresetTrains200StepsWithFallingLoss() throws { try trains200Steps("unet-tiny") }
@@ -37,7 +43,10 @@ final class TrainerTests: XCTestCase {
     let data = try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 32, seed: 42, hflip: false)
     let trainer = try Trainer(config: tinyConfig(steps: 200, preset: preset), runDirectory: dir, data: data)
     XCTAssertEqual(trainer.run(), "finished")
-    let losses = try events(dir).filter { $0.kind == .step }.compactMap { $0.double("loss") }
+    let losses = try events(dir).compactMap { e -> Double? in
+      if case .step(let m) = e.payload { return m.loss }
+      return nil
+    }
     XCTAssertEqual(losses.count, 200)
     let first = losses.prefix(20).reduce(0, +) / 20, last = losses.suffix(50).reduce(0, +) / 50
     XCTAssertLessThan(last, 0.5 * first, "\(preset) loss \(first) → \(last)")
@@ -53,10 +62,10 @@ final class TrainerTests: XCTestCase {
     var config = tinyConfig(steps: 10)
     config.evalSamples = 2000
     let trainer = try Trainer(config: config, runDirectory: dir, data: data)
-    trainer.send(.stop)
+    try send(.stop, id: "stop-1", to: dir)
     trainer.evaluate()
     trainer.writeSampleGrid()
-    let alerts = trainer.drainEvents().filter { $0.kind == .alert }.compactMap { $0.string("message") }
+    let alerts = trainer.drainEvents().compactMap(\.alertMessage)
     XCTAssertTrue(alerts.contains { $0.contains("evaluation cancelled") }, "\(alerts)")
     XCTAssertEqual(trainer.run(), "stopped", "the stop is still handled after the cancelled evaluation")
     XCTAssertFalse(try events(dir).contains { $0.kind == .eval || $0.kind == .samples })
@@ -74,8 +83,10 @@ final class TrainerTests: XCTestCase {
     }
     let a = try Trainer(config: tinyConfig(steps: 40, preset: preset), runDirectory: straight, data: try batches())
     a.run()
-    let b1 = try Trainer(config: tinyConfig(steps: 20, preset: preset), runDirectory: split, data: try batches())
-    b1.run()
+    do {  // the first trainer releases the run when it goes
+      let b1 = try Trainer(config: tinyConfig(steps: 20, preset: preset), runDirectory: split, data: try batches())
+      b1.run()
+    }
     let b2 = try Trainer(config: tinyConfig(steps: 40, preset: preset), runDirectory: split, data: try batches(),
                          resumeFrom: split + "/last.safetensors")
     b2.run()
@@ -103,10 +114,10 @@ final class TrainerTests: XCTestCase {
       Thread.sleep(forTimeInterval: 0.05)
     }
     XCTAssertTrue(seen.contains { $0.kind == .pause }, "no pause after repeated non-finite losses")
-    let alerts = seen.filter { $0.kind == .alert && ($0.string("message") ?? "").contains("update skipped") }
+    let alerts = seen.compactMap(\.alertMessage).filter { $0.contains("update skipped") }
     XCTAssertGreaterThanOrEqual(alerts.count, 3)
     let optimizerSteps = t.optimizer.step
-    t.send(.stop)
+    try send(.stop, id: "stop", to: dir)
     XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
     XCTAssertEqual(t.optimizer.step, optimizerSteps, "no update after the pause")
     for p in t.model.parameters.all { XCTAssertFalse(p.value.toArray().contains { $0.isNaN }, p.name) }
@@ -123,25 +134,148 @@ final class TrainerTests: XCTestCase {
     }
   }
 
-  func testStagedChangeAppliesAtEpochBoundaryAndIsLogged() throws {
-    let dir = tempDir("steer")
-    var c = tinyConfig(steps: 6)
-    c.batch = 20_000  // 3 batches per epoch
-    c.model.hidden = 16
-    c.model.depth = 1
-    c.model.heads = 2
-    c.model.patch = 7
+  /// A micro DiT whose epoch is 3 steps of 20 000 images.
+  func microConfig(steps: Int) -> TrainConfig {
+    var c = tinyConfig(steps: steps)
+    c.batch = 20_000
+    (c.model.hidden, c.model.depth, c.model.heads, c.model.patch) = (16, 1, 2, 7)
+    c.checkpointEveryMinutes = 0
+    return c
+  }
+
+  func microTrainer(_ dir: String, steps: Int, sampleEvery: Int = 0) throws -> Trainer {
+    var c = microConfig(steps: steps)
+    c.sampleEveryEpochs = sampleEvery
+    c.sampler = "ddim:2"
     let data = try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 20_000, seed: 1, hflip: false)
-    let t = try Trainer(config: c, runDirectory: dir, data: data)
-    t.send(.stage(.beta, 0.5))
-    t.send(.stage(.alpha, -1))
+    return try Trainer(config: c, runDirectory: dir, data: data)
+  }
+
+  /// Commands are answered by id; a β that leaves no channel on is rejected at once with the reason, an
+  /// invalid α too; the valid β is staged and applies at the epoch boundary.
+  func testStagedChangeAppliesAtEpochBoundaryAndEveryCommandIsAnswered() throws {
+    let dir = tempDir("steer")
+    let t = try microTrainer(dir, steps: 6)
+    try send(.stage(.beta, 0.5), id: "b", to: dir)
+    try send(.stage(.alpha, -1), id: "a", to: dir)
+    try send(.stage(.beta, 0.01), id: "tiny-beta", to: dir)
     t.run()
     let ev = try events(dir)
-    XCTAssertTrue(ev.contains { $0.kind == .alert && ($0.string("message") ?? "").contains("alpha must be > 0") })
-    let change = try XCTUnwrap(ev.first { $0.kind == .hparamChange })
-    XCTAssertEqual(change.string("name"), "beta")
-    XCTAssertEqual(change.double("new"), 0.5)
-    XCTAssertEqual(change.step, 3)
+    let answers = Dictionary(uniqueKeysWithValues: ev.compactMap { e -> (String, CommandAnswer)? in
+      if case .command(let a) = e.payload { return (a.id, a) }
+      return nil
+    })
+    XCTAssertEqual(answers["b"]?.status, .staged)
+    XCTAssertEqual(answers["a"]?.status, .rejected)
+    XCTAssertTrue(answers["a"]?.reason?.contains("alpha must be a number > 0") == true, "\(answers)")
+    XCTAssertEqual(answers["tiny-beta"]?.status, .rejected)
+    XCTAssertTrue(answers["tiny-beta"]?.reason?.contains("leaves no channel on in blocks.0 (16 channels)") == true, "\(answers)")
+    let changes = ev.compactMap { e -> (Int, HparamChange)? in
+      if case .hparamChange(let c) = e.payload { return (e.step, c) }
+      return nil
+    }
+    XCTAssertEqual(changes.count, 1)
+    XCTAssertEqual(changes.first?.1.name, .beta)
+    XCTAssertEqual(changes.first?.1.new, 0.5)
+    XCTAssertEqual(changes.first?.1.epoch, 2, "the first epoch trained with it, 1-based")
+    XCTAssertEqual(changes.first?.0, 3)
     XCTAssertEqual(t.model.masks[0].width, 8)
+  }
+
+  /// The epoch's checkpoint and sample grid use the masks the epoch trained with; the staged β applies
+  /// after them, and the checkpoint records it as still staged (a resume from it applies it first).
+  func testEpochEndSamplesAndCheckpointsBeforeApplyingStagedChanges() throws {
+    let dir = tempDir("epoch-order")
+    let t = try microTrainer(dir, steps: 6, sampleEvery: 1)
+    try send(.stage(.beta, 0.5), id: "b", to: dir)
+    t.run()
+    let kinds = try events(dir).filter { $0.step == 3 }.map(\.kind)
+    let change = try XCTUnwrap(kinds.firstIndex(of: .hparamChange))
+    XCTAssertLessThan(try XCTUnwrap(kinds.firstIndex(of: .checkpoint)), change, "\(kinds)")
+    XCTAssertLessThan(try XCTUnwrap(kinds.firstIndex(of: .samples)), change, "\(kinds)")
+    let epochOne = try SafeTensorsFile.read(from: dir + "/ckpt-00000003.safetensors")
+    XCTAssertEqual(try epochOne.values("routing.blocks.0", as: Float.self).prefix(16).filter { $0 != 0 }.count,
+                   12, "epoch 1 trained with beta 0.8: 12 of 16 channels")
+    XCTAssertEqual(epochOne.metadata["staged"], "beta=0.5")
+    let epochTwo = try SafeTensorsFile.read(from: dir + "/ckpt-00000006.safetensors")
+    XCTAssertEqual(try epochTwo.values("routing.blocks.0", as: Float.self).prefix(16).filter { $0 != 0 }.count, 8)
+
+    // Resuming from the epoch-1 checkpoint applies the staged β before training epoch 2.
+    let resumed = tempDir("epoch-order-resume")
+    try FileManager.default.createDirectory(atPath: resumed, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: dir + "/ckpt-00000003.safetensors", toPath: resumed + "/last.safetensors")
+    var c = microConfig(steps: 6)
+    c.sampleEveryEpochs = 0
+    let data = try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 20_000, seed: 1, hflip: false)
+    let r = try Trainer(config: c, runDirectory: resumed, data: data, resumeFrom: resumed + "/last.safetensors")
+    r.run()
+    let applied = try events(resumed).first { $0.kind == .hparamChange }
+    XCTAssertEqual(applied?.step, 3)
+    for (p, q) in zip(t.model.parameters.all, r.model.parameters.all) {
+      XCTAssertEqual(p.value.toArray(), q.value.toArray(), p.name)
+    }
+  }
+
+  /// Unstaging answers and announces the withdrawal, so every view drops it.
+  func testUnstageIsAnnouncedAndGarbageLinesAreSkippedWithAnAlert() throws {
+    let dir = tempDir("unstage")
+    let t = try microTrainer(dir, steps: 3)
+    try send(.stage(.lr, 2e-4), id: "s", to: dir)
+    try send(.unstage(.lr), id: "u", to: dir)
+    try send(.unstage(.alpha), id: "u2", to: dir)
+    let handle = try XCTUnwrap(FileHandle(forWritingAtPath: RunFolder(dir).control))
+    handle.seekToEndOfFile()
+    handle.write(Data("this is not json\n{\"cmd\":\"stage\",\"id\":\"x\"}\n".utf8))
+    try handle.close()
+    t.run()
+    let ev = try events(dir)
+    XCTAssertTrue(ev.contains { if case .hparamUnstaged(let u) = $0.payload { return u.name == .lr && u.reason == "user" }; return false })
+    XCTAssertFalse(ev.contains { $0.kind == .hparamChange })
+    let answers = ev.compactMap { e -> CommandAnswer? in if case .command(let a) = e.payload { return a }; return nil }
+    XCTAssertEqual(answers.map(\.id), ["s", "u", "u2"])
+    XCTAssertEqual(answers.map(\.status), [.staged, .applied, .rejected])
+    XCTAssertEqual(ev.compactMap(\.alertMessage).filter { $0.contains("control.jsonl: skipped") }.count, 2)
+  }
+
+  /// A second trainer on the same run directory is refused at once, naming the first one's pid, and
+  /// touches nothing; once the first is gone its lock is taken over.
+  func testOneTrainerPerRunDirectory() throws {
+    let dir = tempDir("lock")
+    var first: Trainer? = try microTrainer(dir, steps: 3)
+    first!.run()
+    let before = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8)
+    XCTAssertThrowsError(try microTrainer(dir, steps: 3)) { e in
+      XCTAssertTrue("\(e)".contains("being trained by pid \(getpid()) on "), "\(e)")
+    }
+    XCTAssertEqual(try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8), before)
+    XCTAssertEqual(RunLock.holder(of: dir)?.pid, getpid())
+    first = nil
+    XCTAssertNil(RunLock.holder(of: dir))
+    XCTAssertNoThrow(try microTrainer(dir, steps: 3))
+  }
+
+  /// The control file is truncated once consumed past its size limit, and lines keep arriving after.
+  func testControlFileIsTruncatedAfterConsumption() throws {
+    let dir = tempDir("truncate")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let folder = RunFolder(dir)
+    let inbox = ControlChannel.Inbox(folder: folder)
+    var received = 0
+    for i in 0..<2000 {
+      try ControlChannel.send(ControlCommand(id: "c\(i)", .stage(.lr, 1e-4)), to: folder)
+      if i % 100 == 99 { received += inbox.poll().count }
+    }
+    received += inbox.poll().count
+    XCTAssertEqual(received, 2000)
+    let size = try FileManager.default.attributesOfItem(atPath: folder.control)[.size] as? Int ?? -1
+    XCTAssertLessThanOrEqual(size, ControlChannel.truncateAbove + 4096)
+  }
+}
+
+extension TrainingEvent {
+  /// The message of an alert.
+  var alertMessage: String? {
+    if case .alert(let a) = payload { return a.message }
+    return nil
   }
 }

@@ -48,7 +48,7 @@ final class ChartTests: XCTestCase {
   }
 
   func testHparamChangeMarkerAtItsStep() {
-    let c = lossCanvas([Fixtures.step(0, loss: 1), Fixtures.change("beta", 0.8, 0.5, step: 20),
+    let c = lossCanvas([Fixtures.step(0, loss: 1), Fixtures.change(.beta, 0.8, 0.5, step: 20),
                         Fixtures.step(39, loss: 0)])
     // step 20 → dot column 20 → cell column 9 + 10.
     XCTAssertEqual(c[19, 1]?.char, "β")
@@ -57,7 +57,7 @@ final class ChartTests: XCTestCase {
   }
 
   func testASCIIFallbackUsesPlainCharacters() {
-    let c = lossCanvas([Fixtures.step(0, loss: 1), Fixtures.change("lr", 1e-4, 1e-5, step: 20),
+    let c = lossCanvas([Fixtures.step(0, loss: 1), Fixtures.change(.lr, 1e-4, 1e-5, step: 20),
                         Fixtures.step(39, loss: 0)], glyphs: .ascii)
     for s in c.cells.map(\.char) { XCTAssertTrue(s.isASCII, "non-ASCII \(s)") }
     XCTAssertEqual(c[19, 1]?.char, "l")

@@ -49,7 +49,7 @@ final class PanelTests: XCTestCase {
   }
 
   func testRandomRoutingHasOneTablePerBlock() {
-    let model = Fixtures.model([Fixtures.runStart(routing: "random")])
+    let model = Fixtures.model([Fixtures.runStart(routing: .random)])
     let src = MaskSource.make(config: model.config, alpha: 1, beta: 0.5)!
     XCTAssertEqual(src.tables.count, 2)
     XCTAssertNotEqual(src.tables[0], src.tables[1])
@@ -63,7 +63,8 @@ final class PanelTests: XCTestCase {
     train.model.routingSeed = 99
     for routing in [RoutingKind.dtr, .random] {
       train.model.routing = routing
-      let model = Fixtures.model([TrainingEvent(.runStart, step: 0, time: 0, ["config": .object(train.summary)])])
+      let model = Fixtures.model([Fixtures.at(0, .runStart(RunStart(config: train, resumed: false, epoch: 0, totalSteps: 10,
+                                                                     stepsPerEpoch: 5, params: 1, runDir: "/tmp")))])
       let src = try XCTUnwrap(MaskSource.make(config: model.config, alpha: nil, beta: nil))
       let net = train.model.build(seed: 0)
       XCTAssertEqual(src.tables, net.masks, "\(routing)")
@@ -92,11 +93,11 @@ final class PanelTests: XCTestCase {
   }
 
   func testFIDPanelProgressBarAndValues() {
-    let eval = TrainingEvent(.eval, step: 1200, time: 0, ["fid2k": .number(45.5), "kid": .number(0.031),
-                                                         "kid_std": .number(0.002), "evaluator": .string("fmnist-cnn")])
-    let better = TrainingEvent(.eval, step: 2400, time: 0, ["fid2k": .number(40), "kid": .number(0.02)])
-    let progress = TrainingEvent(.evalProgress, step: 2500, time: 0, ["done": .number(50), "total": .number(100),
-                                                                     "phase": .string("sampling")])
+    let eval = Fixtures.at(1200, .eval(Evaluation(name: "FID-2k", fid2k: 45.5, kid: 0.031, kidStd: 0.002,
+                                                  evaluator: "fmnist-cnn", seconds: 1, samples: 2000, epoch: 1)))
+    let better = Fixtures.at(2400, .eval(Evaluation(name: "FID-2k", fid2k: 40, kid: 0.02, kidStd: nil, evaluator: nil,
+                                                    seconds: nil, samples: nil, epoch: nil)))
+    let progress = Fixtures.at(2500, .evalProgress(EvalProgress(done: 50, total: 100, phase: "sampling")))
     let c = fidCanvas([eval, better, progress])
     let text = c.plainText
     XCTAssertFalse(text.contains("no evaluator yet"))
@@ -124,7 +125,7 @@ final class PanelTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     try Data(base64Encoded: PNGDecoderTests.grey4x3)!.write(to: dir.appendingPathComponent("s.png"))
     var m = WorkbenchModel(runDirectory: dir.path)
-    m.apply(TrainingEvent(.samples, step: 500, time: 0, ["path": .string("s.png"), "rows": .number(1), "cols": .number(1)]))
+    m.apply(Fixtures.at(500, .samples(SamplesWritten(path: "s.png", rows: 1, cols: 1))))
     var canvas = Canvas(width: 40, height: 5)
     SamplesPanel.render(m, SamplesView(), images: ImageCache(), Rect(x: 0, y: 0, width: 40, height: 5), RenderContext(), &canvas)
     XCTAssertTrue(canvas.row(0).contains("Samples  step 500  (1/1)"), canvas.row(0))
@@ -158,9 +159,12 @@ final class PanelTests: XCTestCase {
     let events = [
       Fixtures.runStart(), Fixtures.step(1, loss: .nan), Fixtures.step(2, loss: 1e308), Fixtures.step(3, loss: -1e308),
       Fixtures.step(4, loss: 0, buckets: [1e300, nil, -1]),
-      TrainingEvent(.samples, step: 5, time: 0, ["path": .string("missing.png"), "rows": .number(1e300)]),
-      TrainingEvent(.evalProgress, step: 5, time: 0, ["done": .number(3), "total": .number(0)]),
-      TrainingEvent(.eval, step: 6, time: 0, ["fid2k": .number(1e308)]), TrainingEvent(.eval, step: 6, time: 0, [:]),
+      Fixtures.at(5, .samples(SamplesWritten(path: "missing.png", rows: Int.max, cols: 0))),
+      Fixtures.at(5, .evalProgress(EvalProgress(done: 3, total: 0, phase: ""))),
+      Fixtures.at(6, .eval(Evaluation(name: "FID-2k", fid2k: 1e308, kid: nil, kidStd: nil, evaluator: nil, seconds: nil,
+                                      samples: nil, epoch: nil))),
+      Fixtures.at(6, .eval(Evaluation(name: "", fid2k: nil, kid: nil, kidStd: nil, evaluator: nil, seconds: nil, samples: nil,
+                                      epoch: nil))),
     ]
     var c = WorkbenchController(model: Fixtures.model(events), readOnly: false)
     c.loss.logY = true
@@ -170,6 +174,6 @@ final class PanelTests: XCTestCase {
         XCTAssertTrue(frame.plainText.contains("Loss"))
       }
     }
-    XCTAssertEqual(c.model.sampleGrids.first?.rows, 0)
+    XCTAssertEqual(c.model.sampleGrids.first?.rows, Int.max)
   }
 }

@@ -3,31 +3,38 @@ import DTRWorkbench
 import XCTest
 
 final class SessionTests: XCTestCase {
-  func testFollowerReadsAGrowingFileWithAPartialLastLine() throws {
+  func testRunClientFollowsAGrowingFileWithAPartialLastLine() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-follow-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let follower = EventLogFollower(runDirectory: dir.path)
-    XCTAssertTrue(follower.isReadOnly)
-    XCTAssertEqual(follower.drainEvents(), [], "no file yet")
+    let watcher = RunClient(runDirectory: dir.path, readOnly: true)
+    XCTAssertTrue(watcher.isReadOnly)
+    XCTAssertEqual(watcher.drainEvents(), [], "no file yet")
 
     let lines = [Fixtures.runStart(), Fixtures.step(1, loss: 0.9), Fixtures.step(2, loss: 0.8)].map(EventCodec.encode)
     let third = lines[2]
     let cut = third.index(third.startIndex, offsetBy: 10)
     let path = dir.appendingPathComponent("events.jsonl").path
     try (lines[0] + "\n" + lines[1] + "\n" + third[..<cut]).write(toFile: path, atomically: false, encoding: .utf8)
-    XCTAssertEqual(follower.drainEvents().map(\.kind), [.runStart, .step])
-    XCTAssertEqual(follower.drainEvents(), [], "partial line waits")
+    XCTAssertEqual(watcher.drainEvents().map(\.kind), [.runStart, .step])
+    XCTAssertEqual(watcher.drainEvents(), [], "partial line waits")
 
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try handle.seekToEnd()
     try handle.write(contentsOf: Data((third[cut...] + "\n").utf8))
     try handle.close()
-    let rest = follower.drainEvents()
+    let rest = watcher.drainEvents()
     XCTAssertEqual(rest.map(\.step), [2])
-    XCTAssertEqual(rest.first?.double("loss"), 0.8)
+    XCTAssertEqual(rest.first, Fixtures.step(2, loss: 0.8))
 
-    follower.send(.stop)  // ignored, must not crash
+    XCTAssertNil(watcher.send(.stop), "read-only: nothing sent")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("control.jsonl").path))
+    let steering = RunClient(runDirectory: dir.path, readOnly: false)
+    XCTAssertNil(steering.send(.stop), "no trainer holds the run")
+    XCTAssertTrue(steering.drainEvents().contains {
+      if case .alert(let a) = $0.payload { return a.message.contains("no trainer is running") }
+      return false
+    })
   }
 
   func testScriptedSessionRecordsCommands() {
@@ -49,20 +56,48 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(m.config?.seed, 7)
     XCTAssertEqual(m.runState, .running)
     XCTAssertEqual(m.totalSteps, 1000)
+    XCTAssertEqual(m.epoch, 1)
     XCTAssertEqual(m.eta!, 990.0 * 128 / 500, accuracy: 1e-9)
-    m.apply(TrainingEvent(.evalProgress, step: 10, ["done": .number(1), "total": .number(2), "phase": .string("x")]))
+    m.apply(Fixtures.at(10, .evalProgress(EvalProgress(done: 1, total: 2, phase: "x"))))
     XCTAssertEqual(m.runState, .evaluating)
-    m.apply(TrainingEvent(.eval, step: 10, ["fid2k": .number(50)]))
+    m.apply(Fixtures.at(10, .eval(Evaluation(name: "FID-2k", fid2k: 50, kid: nil, kidStd: nil, evaluator: nil, seconds: nil,
+                                             samples: nil, epoch: 1))))
     XCTAssertEqual(m.runState, .running)
-    m.apply(TrainingEvent(.hparamStaged, step: 11, ["name": .string("alpha"), "new": .number(2), "epoch": .number(5)]))
+    m.apply(Fixtures.at(11, .hparamStaged(HparamStaged(name: .alpha, new: 2, epoch: 5))))
     XCTAssertEqual(m.staged[.alpha]?.value, 2)
     XCTAssertEqual(m.staged[.alpha]?.epoch, 5)
-    m.apply(TrainingEvent(.runEnd, step: 12, ["reason": .string("stopped")]))
+    m.apply(Fixtures.at(11, .pause(Paused(at: "step"))))
+    XCTAssertNil(m.imagesPerSecond, "a paused run shows no throughput")
+    XCTAssertNil(m.eta)
+    m.apply(Fixtures.at(12, .runEnd(RunEnd(reason: "stopped", epoch: 1))))
     XCTAssertEqual(m.runState, .stopped)
-    XCTAssertEqual(m.log.last?.text, "run ended: stopped")
-    let partial = WorkbenchModel.Config(["hidden": .number(64)])
-    XCTAssertEqual(partial.hidden, 64)
-    XCTAssertNil(partial.timesteps)
+    XCTAssertEqual(m.log.last?.text, "run ended: stopped after epoch 1")
+    m.apply(Fixtures.at(12, .runEnd(RunEnd(reason: "finished", epoch: 1))))
+    XCTAssertEqual(m.runState, .finished)
+  }
+
+  /// Withdrawn or refused staged changes leave every view; the answer to a command this view sent undoes
+  /// its optimistic state.
+  func testUnstagedAndRejectedChangesAreNoLongerShownAsStaged() {
+    var m = Fixtures.model([Fixtures.runStart(), Fixtures.step(10, loss: 0.5, epoch: 1)])
+    m.apply(Fixtures.at(11, .hparamStaged(HparamStaged(name: .beta, new: 0.3, epoch: 2))))
+    m.apply(Fixtures.at(11, .hparamUnstaged(HparamUnstaged(name: .beta, reason: "user"))))
+    XCTAssertTrue(m.staged.isEmpty)
+    m.noteSent(.stage(.alpha, 3))
+    m.awaitAnswer("id-1", to: .stage(.alpha, 3))
+    XCTAssertEqual(m.staged[.alpha]?.value, 3)
+    m.apply(Fixtures.at(12, .command(CommandAnswer(id: "id-1", cmd: "stage", status: .rejected, reason: "because"))))
+    XCTAssertTrue(m.staged.isEmpty)
+    XCTAssertEqual(m.rejection, "stage rejected: because")
+  }
+
+  /// A resumed run drops what the interrupted run logged after the checkpoint, so no segment is doubled.
+  func testResumeDropsRecordsPastTheCheckpoint() {
+    var events = [Fixtures.runStart()] + (1...10).map { Fixtures.step($0, loss: 1) }
+    events += [Fixtures.resumed(at: 6, epoch: 0)] + (7...12).map { Fixtures.step($0, loss: 0.5) }
+    let m = Fixtures.model(events)
+    XCTAssertEqual(m.lossSteps, Array(1...12))
+    XCTAssertEqual(m.losses.suffix(6), Array(repeating: 0.5, count: 6))
   }
 
   func testBucketHistoryStaysBounded() {

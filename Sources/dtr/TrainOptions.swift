@@ -1,0 +1,113 @@
+import ArgumentParser
+import DTRDiffusion
+import DTRModels
+import DTRTraining
+
+/// Every flag that defines a training run, shared by `dtr train` and `dtr experiment`. Each is optional,
+/// so the flags given explicitly are known: a resume keeps the saved value of every flag not given.
+struct TrainOptions: ParsableArguments {
+  @OptionGroup var model: ModelOptions
+  @Option(help: "Peak learning rate (AdamW; default 1e-4).") var lr: Double?
+  @Option(help: "AdamW weight decay (default 0).") var weightDecay: Double?
+  @Option(help: "Learning-rate schedule: constant or cosine.") var lrSchedule: String?
+  @Option(help: "Linear warm-up steps.") var warmup: Int?
+  @Option(help: "Global gradient-norm clipping (0 = off).") var gradClip: Double?
+  @Option(help: "Images per step (default 128).") var batch: Int?
+  @Option(help: "Train for this many steps (overrides --epochs).") var steps: Int?
+  @Option(help: "Train for this many epochs (default 10).") var epochs: Int?
+  @Option(help: "Loss weighting: uniform, min-snr:GAMMA or p2:GAMMA,K.") var lossWeight: String?
+  @Option(help: "Noise schedule: linear or cosine.") var schedule: String?
+  @Option(help: "EMA decay of the sampling weights (default 0.9999).") var ema: Double?
+  @Flag(help: "Random horizontal flips.") var hflip = false
+  @Option(help: "Seed of everything (default 0).") var seed: UInt64?
+  @Option(help: "Fashion-MNIST directory (IDX files, raw or .gz).") var dataDir: String?
+  @Option(help: "Sample grid every N epochs (0 = off; default 1).") var sampleEvery: Int?
+  @Option(help: "Sampler for grids: ddim:N, ddim:N:ETA or ddpm:N (default ddim:50).") var sampler: String?
+  @Option(help: "Guidance scale for grids (default 1.5).") var cfg: Double?
+  @Option(help: "Checkpoints to keep (default 3).") var keep: Int?
+  @Option(help: "FID-2k/KID with the EMA weights every N epochs (0 = off; default 2).") var evalEvery: Int?
+  @Option(help: "Also checkpoint after this many minutes without one (0 = epoch ends only; default 10).")
+  var checkpointEveryMinutes: Double?
+
+  func validate() throws {
+    if let steps, steps < 1 { throw ValidationError("--steps must be ≥ 1") }
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be ≥ 1") }
+    if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be ≥ 0") }
+    if let checkpointEveryMinutes, !(checkpointEveryMinutes >= 0) {
+      throw ValidationError("--checkpoint-every-minutes must be ≥ 0")
+    }
+    if let schedule, NoiseSchedule.Kind(rawValue: schedule) == nil {
+      throw ValidationError("--schedule must be linear or cosine")
+    }
+  }
+
+  /// The defaults every run starts from: TrainConfig's, with the default `small` model routed by DTR.
+  func base() -> TrainConfig {
+    var c = TrainConfig()
+    c.model = ModelConfig.preset(c.preset)!
+    c.model.routingSeed = c.seed &+ 0xA5
+    return c
+  }
+
+  /// The flags given explicitly, in an order where later ones may rely on earlier ones.
+  func overrides() throws -> [TrainOverride] {
+    var out: [TrainOverride] = []
+    func add<V: Equatable>(_ flag: String, _ value: V?, _ kind: TrainOverride.Kind,
+                           _ key: WritableKeyPath<TrainConfig, V>) {
+      guard let value else { return }
+      out.append(TrainOverride(flag, kind, apply: { $0[keyPath: key] = value }, describe: { "\($0[keyPath: key])" }))
+    }
+    if let seed {
+      out.append(TrainOverride("--seed", .fixed, apply: {
+        $0.seed = seed
+        $0.model.routingSeed = seed &+ 0xA5
+      }, describe: { "\($0.seed)" }))
+    }
+    let shape = model.explicitShapeFlags
+    if !shape.isEmpty {
+      let built = try model.config(seed: 0)
+      let preset = model.presetName
+      func describe(_ m: ModelConfig, _ preset: String) -> String {
+        "preset \(preset), \(m.shapeDescription), routing \(m.routing.rawValue), \(m.conditional ? "\(m.numClasses) classes" : "unconditional")"
+      }
+      out.append(TrainOverride(shape.joined(separator: " "), .fixed, apply: { c in
+        var m = built
+        (m.alpha, m.beta, m.routingSeed) = (c.model.alpha, c.model.beta, c.seed &+ 0xA5)
+        c.model = m
+        c.preset = preset
+      }, describe: { describe($0.model, $0.preset) }))
+    }
+    if let a = model.alpha {
+      out.append(TrainOverride("--alpha", .hyperparameter(.alpha), apply: { $0.model.alpha = a }, describe: { "\($0.model.alpha)" }))
+    }
+    if let b = model.beta {
+      out.append(TrainOverride("--beta", .hyperparameter(.beta), apply: { $0.model.beta = b }, describe: { "\($0.model.beta)" }))
+    }
+    add("--lr", lr, .hyperparameter(.lr), \.lr)
+    add("--weight-decay", weightDecay, .fixed, \.weightDecay)
+    add("--lr-schedule", lrSchedule, .fixed, \.lrSchedule)
+    add("--warmup", warmup, .fixed, \.warmupSteps)
+    add("--grad-clip", gradClip, .fixed, \.gradClip)
+    add("--batch", batch, .fixed, \.batch)
+    if let epochs {
+      let keepSteps = steps
+      out.append(TrainOverride("--epochs", .plan, apply: {
+        $0.epochs = epochs
+        if keepSteps == nil { $0.steps = 0 }
+      }, describe: { "\($0.epochs) epochs, \($0.steps) steps" }))
+    }
+    add("--steps", steps, .plan, \.steps)
+    add("--loss-weight", lossWeight, .fixed, \.lossWeighting)
+    add("--schedule", schedule.flatMap(NoiseSchedule.Kind.init(rawValue:)), .fixed, \.schedule)
+    add("--ema", ema, .fixed, \.emaDecay)
+    add("--hflip", hflip ? true : nil, .fixed, \.hflip)
+    add("--data-dir", dataDir, .fixed, \.dataDir)
+    add("--sample-every", sampleEvery, .plan, \.sampleEveryEpochs)
+    add("--sampler", sampler, .plan, \.sampler)
+    add("--cfg", cfg, .plan, \.cfgScale)
+    add("--keep", keep, .plan, \.keepCheckpoints)
+    add("--eval-every", evalEvery, .plan, \.evalEveryEpochs)
+    add("--checkpoint-every-minutes", checkpointEveryMinutes, .plan, \.checkpointEveryMinutes)
+    return out
+  }
+}
