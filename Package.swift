@@ -62,7 +62,7 @@ let package = Package(
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "CLITests", swiftSettings: fast),
+    .testTarget(name: "CLITests", dependencies: ["DTRTestSupport"], exclude: ["Reference"], swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRTestSupport"], swiftSettings: fast),

@@ -3,26 +3,7 @@ import XCTest
 
 /// Bad input to the real binary: one clear error line, a non-zero exit, nothing overwritten.
 final class CLIErrorTests: XCTestCase {
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-
-  func run(_ args: [String]) throws -> (code: Int32, stderr: String, stdout: String) {
-    let binary = root + "/.build/release/dtr"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-      if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(binary) missing") }
-      throw XCTSkip("needs \(binary) (scripts/test builds it)")
-    }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: binary)
-    p.arguments = args
-    let err = Pipe(), out = Pipe()
-    p.standardError = err
-    p.standardOutput = out
-    try p.run()
-    let e = err.fileHandleForReading.readDataToEndOfFile(), o = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: e, as: UTF8.self), String(decoding: o, as: UTF8.self))
-  }
+  func run(_ args: [String]) throws -> (code: Int32, stderr: String, stdout: String) { try BuiltBinary.run(args) }
 
   func expectError(_ args: [String], mentions: String, file: StaticString = #filePath, line: UInt = #line) throws {
     let r = try run(args)
