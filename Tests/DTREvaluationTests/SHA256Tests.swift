@@ -1,4 +1,4 @@
-import DTRMetrics
+import DTREvaluation
 import XCTest
 
 final class SHA256Tests: XCTestCase {

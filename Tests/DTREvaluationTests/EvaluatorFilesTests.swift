@@ -1,4 +1,4 @@
-import DTRMetrics
+import DTREvaluation
 import Foundation
 import XCTest
 

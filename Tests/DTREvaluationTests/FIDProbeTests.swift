@@ -1,6 +1,7 @@
 import DTRData
 import DTRDiffusion
 import DTREngine
+import DTREvaluation
 import DTRMetrics
 import DTRModels
 import XCTest

@@ -1,5 +1,6 @@
 import DTRData
 import DTREngine
+import DTREvaluation
 import DTRMetrics
 import Foundation
 import XCTest
