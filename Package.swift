@@ -64,20 +64,22 @@ let package = Package(
       ],
       swiftSettings: fast),
 
+    // one test target per module, in floor order
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRDataTests", dependencies: ["DTREngine", "DTRData", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "CLITests", swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
-    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
-    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRTestSupport"],
                 swiftSettings: fast),
     .testTarget(name: "DTREvaluationTests",
                 dependencies: ["DTREngine", "DTREvaluation", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion",
                                "DTRTestSupport"],
                 swiftSettings: fast),
+    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
     .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels", "DTREngine"],
                 swiftSettings: fast),
+    // the `dtr` executable, run as a subprocess
+    .testTarget(name: "CLITests", swiftSettings: fast),
   ]
 )

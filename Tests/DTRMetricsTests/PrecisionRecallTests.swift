@@ -4,7 +4,7 @@ import Foundation
 import XCTest
 
 final class PrecisionRecallTests: XCTestCase {
-  func testMatchesReference() throws {
+  func testMatchesReferenceScriptAndGoldenValues() throws {
     let real = Fixtures.features(rows: 1500, columns: 32, seed: 41)
     let gen = Fixtures.features(rows: 1400, columns: 32, seed: 42, scale: 1.2, shift: 0.3)
     let pr = PrecisionRecall(real: real, generated: gen)
