@@ -1,16 +1,18 @@
 import DTRData
 import DTRDiffusion
-import DTREngine
 import DTREvaluation
 import DTRMetrics
-import DTRModels
 import XCTest
 
 final class FIDProbeTests: XCTestCase {
-  func testProbeRepeatsExactlyAndNamesItsSampleCount() throws {
+  /// The probe draws the same samples on every call (common random numbers), names its sample count, and
+  /// follows the model it is given: another network scores differently, and a random network's samples
+  /// score worse than as many real training images.
+  func testProbeRepeatsExactlyAndFollowsTheModel() throws {
     let evaluator = try ShippedEvaluator.required()
     _ = try ShippedEvaluator.dataset(.test)
-    let model = ModelConfig.preset("tiny")!.build(seed: 2)
+    let train = try ShippedEvaluator.dataset(.train)
+    let model = randomisedTinyDiT(seed: 2)
     let probe = try FIDProbe(evaluator: evaluator, dataDirectory: FashionMNIST.defaultDirectory, samples: 20,
                              sampler: Sampler(.ddim, steps: 2), cfgScale: 1.5, batch: 8)
     XCTAssertEqual(probe.name, "FID-20")
@@ -28,6 +30,11 @@ final class FIDProbeTests: XCTestCase {
     XCTAssertEqual(first.kid, second.kid)
     XCTAssertEqual(first.samples, 20)
     XCTAssertEqual(first.evaluator, EvaluatorFiles.tag)
-    XCTAssertGreaterThan(first.fid, 10, "an untrained network's samples are far from the test set")
+
+    let other = try probe.measure(model: randomisedTinyDiT(seed: 3), schedule: NoiseSchedule(.linear))
+    XCTAssertNotEqual(other.fid, first.fid, "the probe must score the model it is given")
+    let realFeatures = evaluator.features(images: ShippedEvaluator.images(train, count: 20)).features
+    let real = try FrechetDistance(FeatureStatistics(realFeatures), probe.reference.statistics).value
+    XCTAssertGreaterThan(first.fid, 2 * real, "FID-20 of a random network's samples vs of 20 training images")
   }
 }
