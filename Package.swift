@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTREvaluation"],
             swiftSettings: fast),
     // workbench floor
-    .target(name: "DTRWorkbench", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
+    .target(name: "DTRWorkbench", dependencies: ["DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
             swiftSettings: fast),
     // CLI
     .executableTarget(
@@ -68,7 +68,7 @@ let package = Package(
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRDataTests", dependencies: ["DTREngine", "DTRData", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRTestSupport"],
                 swiftSettings: fast),
@@ -77,7 +77,7 @@ let package = Package(
                                "DTRTestSupport"],
                 swiftSettings: fast),
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRModels", "DTRTraining"], swiftSettings: fast),
-    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels", "DTREngine"],
+    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels"],
                 swiftSettings: fast),
     // the `dtr` executable, run as a subprocess
     .testTarget(name: "CLITests", swiftSettings: fast),
