@@ -3,7 +3,8 @@
 //
 // Floors (each imports only floors below it):
 //   engine (DTREngine, DTRFormats, DTRData) → models (DTRModels) → diffusion (DTRDiffusion)
-//   → metrics (DTRMetrics) → training (DTRTraining) → workbench (DTRWorkbench) → CLI (dtr)
+//   → metrics (DTRMetrics) → evaluation (DTREvaluation) → training (DTRTraining) → workbench (DTRWorkbench)
+//   → CLI (dtr)
 import PackageDescription
 
 /// Release builds are compiled for this CPU, without bounds checks in the hot loops.
@@ -40,36 +41,45 @@ let package = Package(
     .target(name: "DTRModels", dependencies: ["DTREngine"], swiftSettings: fast),
     // diffusion floor
     .target(name: "DTRDiffusion", dependencies: ["DTREngine"], swiftSettings: fast),
-    // metrics floor
-    .target(name: "DTRMetrics", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion"],
+    // metrics floor: statistics of feature sets, no networks
+    .target(name: "DTRMetrics", dependencies: ["DTREngine", "DTRFormats"], swiftSettings: fast),
+    // evaluation floor: the evaluator network, the FID probe and the one sampling path
+    .target(name: "DTREvaluation",
+            dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics"],
             swiftSettings: fast),
     // training floor
     .target(name: "DTRTraining",
-            dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics"],
+            dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTREvaluation"],
             swiftSettings: fast),
     // workbench floor
-    .target(name: "DTRWorkbench", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
+    .target(name: "DTRWorkbench", dependencies: ["DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
             swiftSettings: fast),
     // CLI
     .executableTarget(
       name: "dtr",
       dependencies: [
-        "DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics", "DTRTraining", "DTRWorkbench",
+        "DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRMetrics", "DTREvaluation", "DTRTraining",
+        "DTRWorkbench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
 
+    // one test target per module, in floor order
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRDiffusion", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "DTREngineOpsTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "CLITests", dependencies: ["DTRTestSupport"], exclude: ["Reference"], swiftSettings: fast),
+    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRDataTests", dependencies: ["DTREngine", "DTRData", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
+    .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRTestSupport"],
+                swiftSettings: fast),
+    .testTarget(name: "DTREvaluationTests",
+                dependencies: ["DTREngine", "DTREvaluation", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion",
+                               "DTRTestSupport"],
+                swiftSettings: fast),
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining"], swiftSettings: fast),
-    .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "DTRMetricsTests",
-                dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTRTestSupport"],
+    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels"],
                 swiftSettings: fast),
-    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels", "DTREngine"],
-                swiftSettings: fast),
+    // the `dtr` executable, run as a subprocess
+    .testTarget(name: "CLITests", dependencies: ["DTRTestSupport"], exclude: ["Reference"], swiftSettings: fast),
   ]
 )

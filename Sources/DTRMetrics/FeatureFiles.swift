@@ -5,14 +5,14 @@ public enum FeatureFiles {
   /// Reads a rank-2 float32 or float64 `.npy` array `[N, D]` as a ``FeatureMatrix``.
   public static func read(_ path: String) throws -> FeatureMatrix {
     let array: RawTensor
-    do { array = try NpyFile.read(from: path) } catch { throw EvaluatorError("\(error)") }
+    do { array = try NpyFile.read(from: path) } catch { throw MetricError("\(error)") }
     guard array.shape.count == 2, array.shape[1] > 0 else {
-      throw EvaluatorError("\(path): features must have shape (N, D), got \(array.shape)")
+      throw MetricError("\(path): features must have shape (N, D), got \(array.shape)")
     }
     let (rows, columns) = (array.shape[0], array.shape[1])
     if let values = array.values(as: Double.self) { return FeatureMatrix(rows: rows, columns: columns, values: values) }
     if let values = array.values(as: Float.self) { return FeatureMatrix(rows: rows, columns: columns, values: values) }
-    throw EvaluatorError("\(path): features must be float32 or float64, got \(array.elementType)")
+    throw MetricError("\(path): features must be float32 or float64, got \(array.elementType)")
   }
 
   /// FID, KID, precision/recall and (with `generatedLogits`) IS of the generated features against the
@@ -21,7 +21,7 @@ public enum FeatureFiles {
                             evaluatorTag: String) throws -> MetricReport {
     let real = try read(realFeatures), generated = try read(generatedFeatures)
     guard real.columns == generated.columns else {
-      throw EvaluatorError("\(generatedFeatures) has \(generated.columns) feature columns, \(realFeatures) has \(real.columns)")
+      throw MetricError("\(generatedFeatures) has \(generated.columns) feature columns, \(realFeatures) has \(real.columns)")
     }
     return try MetricSuite.report(real: real, generated: generated, generatedLogits: try generatedLogits.map(read),
                                   evaluatorTag: evaluatorTag)

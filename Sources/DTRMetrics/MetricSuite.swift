@@ -18,18 +18,18 @@ public enum MetricSuite {
     realStatistics: FeatureStatistics? = nil, evaluatorTag: String, seed: UInt64 = 0
   ) throws -> MetricReport {
     guard real.columns == generated.columns else {
-      throw EvaluatorError("feature dimensions differ: real \(real.columns), generated \(generated.columns)")
+      throw MetricError("feature dimensions differ: real \(real.columns), generated \(generated.columns)")
     }
     let minimum = max(neighbours + 1, 2)
     guard real.rows >= minimum, generated.rows >= minimum else {
-      throw EvaluatorError("need at least \(minimum) rows per feature set (real \(real.rows), generated \(generated.rows))")
+      throw MetricError("need at least \(minimum) rows per feature set (real \(real.rows), generated \(generated.rows))")
     }
     if let logits = generatedLogits {
       guard logits.rows == generated.rows else {
-        throw EvaluatorError("\(logits.rows) logit rows for \(generated.rows) generated feature rows")
+        throw MetricError("\(logits.rows) logit rows for \(generated.rows) generated feature rows")
       }
       guard logits.rows >= inceptionSplits else {
-        throw EvaluatorError("IS needs at least \(inceptionSplits) rows of logits, got \(logits.rows)")
+        throw MetricError("IS needs at least \(inceptionSplits) rows of logits, got \(logits.rows)")
       }
     }
     let fid = try FrechetDistance(FeatureStatistics(generated), realStatistics ?? FeatureStatistics(real))

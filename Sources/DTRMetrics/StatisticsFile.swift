@@ -1,7 +1,7 @@
 import DTRFormats
 
 /// Cached float64 feature statistics (μ as `mean` [D], Σ as `covariance` [D, D]) in a safetensors file,
-/// tied to the evaluator weights they were computed with by the metadata key `weights_sha256`.
+/// tied to the feature network's weights they were computed with by the metadata key `weights_sha256`.
 public enum StatisticsFile {
   /// Writes `statistics` with `metadata` (which should name the tag and the weights' SHA-256) to `path`.
   public static func write(_ statistics: FeatureStatistics, metadata: [String: String], to path: String) throws {
@@ -12,25 +12,25 @@ public enum StatisticsFile {
   }
 
   /// Reads statistics from `path`, which must have been computed with the weights whose SHA-256 is
-  /// `weightsSHA256`.
+  /// `weightsSHA256`. Throws ``MetricError`` (a file that cannot be read, other weights, bad shapes).
   public static func read(from path: String, weightsSHA256: String) throws -> FeatureStatistics {
     do {
       let file = try SafeTensorsFile.read(from: path)
       guard file.metadata["weights_sha256"] == weightsSHA256 else {
-        throw EvaluatorError("\(path) was computed with other evaluator weights (weights_sha256 "
-          + "\(file.metadata["weights_sha256"] ?? "missing")); \(EvaluatorFiles.fix)")
+        throw MetricError("\(path) was computed with other evaluator weights (weights_sha256 "
+          + "\(file.metadata["weights_sha256"] ?? "missing"))")
       }
       guard let count = file.metadata["count"].flatMap(Int.init) else {
-        throw EvaluatorError("\(path): no sample count in the metadata; \(EvaluatorFiles.fix)")
+        throw MetricError("\(path): no sample count in the metadata")
       }
       let mean = try file.values("mean", as: Double.self)
       let covariance = try file.values("covariance", as: Double.self)
       guard count >= 2, !mean.isEmpty, covariance.count == mean.count * mean.count else {
-        throw EvaluatorError("\(path): inconsistent statistics shapes; \(EvaluatorFiles.fix)")
+        throw MetricError("\(path): inconsistent statistics shapes")
       }
       return FeatureStatistics(count: count, mean: mean, covariance: covariance)
     } catch let error as FormatError {
-      throw EvaluatorError("\(error); \(EvaluatorFiles.fix)")
+      throw MetricError("\(error)")
     }
   }
 }

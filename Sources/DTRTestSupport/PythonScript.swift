@@ -27,3 +27,16 @@ public enum PythonScript {
     return Result(status: process.terminationStatus, output: out, errors: String(decoding: err, as: UTF8.self))
   }
 }
+
+/// Runs a Python 3 script with `/usr/bin/python3` and returns its trimmed standard output; nil if Python
+/// (or a module the script needs, reported by exit status 77) is not available. Any other failure throws.
+public func runPython(_ script: String, _ arguments: [String] = []) throws -> String? {
+  let python = "/usr/bin/python3"
+  guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
+  let result = try PythonScript.run(python: python, script, arguments)
+  if result.status == 77 { return nil }
+  guard result.status == 0 else {
+    throw NSError(domain: "python", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.errors])
+  }
+  return String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}

@@ -1,7 +1,7 @@
 import DTRDiffusion
 import DTREngine
+import DTREvaluation
 import DTRFormats
-import DTRMetrics
 import DTRModels
 import Foundation
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DTRData
 import DTRDiffusion
-import DTRMetrics
+import DTREvaluation
 import DTRTraining
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DTRData
+import DTREvaluation
 import DTRMetrics
 import Foundation
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DTRDiffusion
 import DTREngine
+import DTREvaluation
 import DTRFormats
 import DTRModels
 import DTRTraining
@@ -37,22 +38,19 @@ struct Sample: ParsableCommand {
       if let k = `class` { return k }
       return min(mc.numClasses - 1, i / max(1, n / mc.numClasses))
     }
-    let x = Tensor([n, mc.inChannels, mc.inputSize, mc.inputSize])
-    var rng = SplitMix64(seed: seed)
-    if let noise {
-      let raw = try NpyFile.read(from: noise)
-      guard raw.shape == x.shape, let v: [Float] = raw.values(as: Float.self) else {
-        throw CLIError("\(noise) must hold float32 noise of shape \(x.shape)")
+    let initialNoise = try noise.map { path in
+      let shape = [n, mc.inChannels, mc.inputSize, mc.inputSize]
+      let raw = try NpyFile.read(from: path)
+      guard raw.shape == shape, let v: [Float] = raw.values(as: Float.self) else {
+        throw CLIError("\(path) must hold float32 noise of shape \(shape)")
       }
-      v.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress!, count: v.count) }
-    } else {
-      rng.fillNormal(x.data, count: x.count)
+      return Tensor(shape, v)
     }
-    let schedule = NoiseSchedule(config.schedule, T: mc.timesteps)
+    // One batch: a batch's model calls round differently from a smaller batch's, so this keeps a seed's images.
+    let generator = SampleGenerator(sampler: sampling.parsed, cfgScale: sampling.cfg, seed: seed, batch: n)
     let bar = ProgressLine()
-    sampling.parsed.sample(
-      model: { x, t, y, o in net.forward(x, t: t, y: y, out: o) }, schedule: schedule, x: x, labels: labels,
-      cfgScale: mc.conditional ? sampling.cfg : 1, nullClass: mc.nullClass, rng: &rng,
+    let x = try generator.generate(
+      model: net, schedule: NoiseSchedule(config.schedule, T: mc.timesteps), labels: labels, initialNoise: initialNoise,
       progress: { bar.update($0, $1, "sampling \(n) with \(sampling.sampler)") })
     bar.finish()
     let rows = (n + cols - 1) / cols

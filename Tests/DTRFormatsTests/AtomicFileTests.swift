@@ -1,4 +1,5 @@
 import DTRFormats
+import DTRTestSupport
 import Foundation
 import XCTest
 

@@ -1,5 +1,6 @@
 import DTREngine
 import DTRFormats
+import DTRTestSupport
 import Foundation
 import XCTest
 

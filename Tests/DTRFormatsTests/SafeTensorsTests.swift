@@ -1,5 +1,6 @@
 import DTREngine
 import DTRFormats
+import DTRTestSupport
 import Foundation
 import XCTest
 
@@ -121,14 +122,21 @@ final class SafeTensorsTests: XCTestCase {
     assertFormatError(try SafeTensorsFile(decoding: huge, source: "bad.st"), path: "bad.st", mentions: ["past the end"])
   }
 
-  func testCorruptedHeaderBytesNeverCrash() {
+  func testCorruptedHeaderBytesNeverCrashAndFailWithAFormatError() {
     let data = sampleFile().encoded()
     let headerEnd = 8 + data.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+    var rejected = 0
     for (i, position) in stride(from: 8, to: headerEnd, by: 3).enumerated() {
       var corrupt = data
       corrupt[position] = [UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "9"), 0xFF][i % 4]
       // Some corruptions stay valid (a digit inside a metadata string); none may crash.
-      _ = try? SafeTensorsFile(decoding: corrupt, source: "c")
+      do {
+        _ = try SafeTensorsFile(decoding: corrupt, source: "c")
+      } catch {
+        XCTAssertTrue(error is FormatError, "byte \(position): \(error)")
+        rejected += 1
+      }
     }
+    XCTAssertGreaterThan(rejected, 0, "no corruption was rejected")
   }
 }

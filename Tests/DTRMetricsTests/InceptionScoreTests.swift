@@ -17,7 +17,7 @@ final class InceptionScoreTests: XCTestCase {
   }
 
   /// 1003 rows (splits of 100 and 101 rows), float32 logits, against fid_ref.inception_score.
-  func testMatchesReference() throws {
+  func testMatchesReferenceScriptAndGoldenValues() throws {
     let raw = Fixtures.normals(10_030, seed: 51).enumerated().map { Float(3 * $0.element + ($0.offset % 10 == ($0.offset / 10) % 10 ? 2 : 0)) }
     let logits = FeatureMatrix(rows: 1003, columns: 10, values: raw)
     let score = InceptionScore(logits: logits)

@@ -37,17 +37,6 @@ final class SessionTests: XCTestCase {
     })
   }
 
-  func testScriptedSessionRecordsCommands() {
-    let s = ScriptedSession(events: [Fixtures.runStart()])
-    XCTAssertEqual(s.drainEvents().count, 1)
-    XCTAssertEqual(s.drainEvents().count, 0)
-    s.send(.pauseNow)
-    XCTAssertEqual(s.sentCommands, [.pauseNow])
-    let ro = ScriptedSession(readOnly: true)
-    ro.send(.stop)
-    XCTAssertEqual(ro.sentCommands, [])
-  }
-
   func testModelReadsConfigAndTracksState() {
     var m = Fixtures.model([Fixtures.runStart(), Fixtures.step(10, loss: 0.5, epoch: 1)])
     XCTAssertEqual(m.config?.hidden, 8)

@@ -1,5 +1,6 @@
 import DTRDiffusion
 import DTREngine
+import DTRMetrics
 import DTRModels
 import Foundation
 

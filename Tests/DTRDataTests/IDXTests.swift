@@ -1,4 +1,5 @@
 import DTRData
+import DTRTestSupport
 import Foundation
 import XCTest
 

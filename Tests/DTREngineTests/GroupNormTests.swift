@@ -19,7 +19,7 @@ final class GroupNormTests: XCTestCase {
     }
   }
 
-  func testGradients() {
+  func testGradientsMatchFiniteDifferencesAffineAndPlain() {
     // C = 6 with G = 3 and G = 2, odd plane 3×5; affine and plain.
     let (n, c, h, w) = (2, 6, 3, 5)
     for (g, affine) in [(3, true), (2, true), (3, false)] {

@@ -1,6 +1,7 @@
 import DTRData
 import DTREngine
 import DTRFormats
+import DTRMetrics
 import Foundation
 
 /// Training the evaluator's ``FashionCNN`` on the Fashion-MNIST **train** split (the test split is only

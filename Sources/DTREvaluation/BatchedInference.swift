@@ -1,5 +1,6 @@
 import DTRData
 import DTREngine
+import DTRMetrics
 
 extension FashionCNN {
   /// Features `[N, D]` and logits `[N, C]` of `count` images, run in batches of ``maxBatch``;

@@ -84,7 +84,7 @@ final class Conv2DTests: XCTestCase {
     XCTAssertTrue(report.passed, "\(s) bias \(bias) columns \(columnsPerChunk): \(report)")
   }
 
-  func testGradients() {
+  func testGradientsMatchFiniteDifferencesWithAndWithoutBias() {
     for s in shapes {
       check(s, bias: true, columnsPerChunk: 4096)
       check(s, bias: false, columnsPerChunk: 1)

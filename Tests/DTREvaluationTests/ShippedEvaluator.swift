@@ -1,6 +1,6 @@
 import DTRData
 import DTREngine
-import DTRMetrics
+import DTREvaluation
 import Foundation
 import XCTest
 

@@ -1,6 +1,6 @@
 import DTREngine
+import DTREvaluation
 import DTRFormats
-import DTRMetrics
 import DTRTestSupport
 import XCTest
 

@@ -4,7 +4,7 @@ import XCTest
 final class SymmetricEigenTests: XCTestCase {
   /// A random symmetric n×n matrix (B + Bᵀ)/2.
   private func randomSymmetric(_ n: Int, seed: UInt64) -> [Double] {
-    let b = Fixtures.normals(n * n, seed: seed)
+    let b = randomTensor([n, n], seed: seed).toArray().map(Double.init)
     var a = b
     for i in 0..<n {
       for j in 0..<n { a[i * n + j] = 0.5 * (b[i * n + j] + b[j * n + i]) }

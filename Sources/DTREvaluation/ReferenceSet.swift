@@ -1,4 +1,5 @@
 import DTRData
+import DTRMetrics
 import Foundation
 
 /// The evaluator's view of the Fashion-MNIST test split: features and logits of all 10 000 images (for

@@ -1,4 +1,3 @@
-import DTRFormats
 import Foundation
 
 /// The shipped evaluator: its tag, file names, pinned SHA-256 and where to find it.

@@ -20,7 +20,7 @@ final class CrossEntropyTests: XCTestCase {
     for j in 0..<6 { XCTAssertEqual(Double(d[j]), expected[j], accuracy: 1e-6) }
   }
 
-  func testGradients() {
+  func testGradientMatchesFiniteDifferences() {
     let (rows, classes) = (5, 7)
     let logits = randomTensor([rows, classes], seed: 1, std: 2)
     let labels: [Int32] = [0, 6, 3, 3, 1]

@@ -1,6 +1,7 @@
 import DTRData
 import DTREngine
 import DTRFormats
+import DTRMetrics
 import Foundation
 
 /// The frozen feature network plus the test-set reference: turns images into features and logits and
@@ -46,8 +47,13 @@ public final class Evaluator: @unchecked Sendable {
       throw EvaluatorError("\(error); \(EvaluatorFiles.fix)")
     }
     let network = try FashionCNN(loading: file, maxBatch: maxBatch)
-    let statistics = try StatisticsFile.read(from: EvaluatorFiles.statisticsPath(besideWeights: path),
-                                             weightsSHA256: SHA256.hex(bytes))
+    let statistics: FeatureStatistics
+    do {
+      statistics = try StatisticsFile.read(from: EvaluatorFiles.statisticsPath(besideWeights: path),
+                                           weightsSHA256: SHA256.hex(bytes))
+    } catch {
+      throw EvaluatorError("\(error); \(EvaluatorFiles.fix)")
+    }
     return Evaluator(network: network, tag: file.metadata["tag"] ?? EvaluatorFiles.tag, metadata: file.metadata,
                      testStatistics: statistics)
   }

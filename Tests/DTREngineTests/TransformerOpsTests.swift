@@ -12,7 +12,7 @@ final class TransformerOpsTests: XCTestCase {
     XCTAssertTrue(r.passed, r.description, file: file, line: line)
   }
 
-  func testLinear() {
+  func testLinearGradientsMatchFiniteDifferences() {
     let (rows, i, o) = (5, 13, 7)
     let x = randomTensor([rows, i], seed: 1), w = randomTensor([o, i], seed: 2), b = randomTensor([o], seed: 3)
     let y = Tensor([rows, o]), dx = Tensor([rows, i]), dw = Tensor([o, i]), db = Tensor([o])
@@ -110,7 +110,7 @@ final class TransformerOpsTests: XCTestCase {
     }
   }
 
-  func testSoftmax() {
+  func testScaledSoftmaxGradientMatchesFiniteDifferences() {
     let (rows, c) = (3, 7)
     let x = randomTensor([rows, c], seed: 11, std: 2), y = Tensor([rows, c]), dx = Tensor([rows, c])
     check([x], forward: {

@@ -1,4 +1,5 @@
 import DTRData
+import DTRTestSupport
 import Foundation
 import XCTest
 
@@ -12,7 +13,7 @@ final class FashionMNISTTests: XCTestCase {
     return dir
   }
 
-  func testTrainingSplit() throws {
+  func testTrainingSplitHas6000ImagesPerClass() throws {
     _ = try installed()
     let start = Date()
     let train = try FashionMNIST.load(split: .train)

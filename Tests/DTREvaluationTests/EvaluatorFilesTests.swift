@@ -1,4 +1,4 @@
-import DTRMetrics
+import DTREvaluation
 import Foundation
 import XCTest
 
@@ -32,7 +32,7 @@ final class EvaluatorFilesTests: XCTestCase {
     }
   }
 
-  func testLookupOrder() {
+  func testWeightsAreLookedUpFromEnvironmentThenWorkingDirectoryThenExecutable() {
     let paths = EvaluatorFiles.candidates(environment: [EvaluatorFiles.environmentVariable: "/opt/w.safetensors"],
                                           currentDirectory: "/work/repo", executable: ".build/release/dtr")
     XCTAssertEqual(paths, [

@@ -1,8 +1,8 @@
-import DTRMetrics
+import DTREvaluation
 import XCTest
 
 final class SHA256Tests: XCTestCase {
-  func testFIPSVectors() {
+  func testDigestsMatchFIPSExamples() {
     // FIPS 180-4 examples (one-block "abc", two-block 448-bit message) and the empty message.
     XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
