@@ -6,12 +6,16 @@ public enum LossWeighting: Sendable, Equatable, CustomStringConvertible {
   case minSNR(gamma: Double)
   /// P2 (Choi et al., 2022): w = 1/(k + SNR_t)^γ.
   case p2(gamma: Double, k: Double)
+  /// ANT-UW (Go et al., 2023, as DTR's code trains it): learned per-interval weights ½e^{−s_k} on a
+  /// stratified batch (``UncertaintyWeighting``); ``weight(_:_:)`` is its value at s = 0.
+  case antUW
 
-  /// Parses `uniform`, `min-snr:γ` or `p2:γ,k`.
+  /// Parses `uniform`, `min-snr:γ`, `p2:γ,k` or `ant-uw`.
   public init?(parsing s: String) {
     let parts = s.split(separator: ":", maxSplits: 1).map(String.init)
     switch parts[0] {
     case "uniform" where parts.count == 1: self = .uniform
+    case "ant-uw" where parts.count == 1: self = .antUW
     case "min-snr":
       guard parts.count == 2, let g = Double(parts[1]), g > 0 else { return nil }
       self = .minSNR(gamma: g)
@@ -32,6 +36,7 @@ public enum LossWeighting: Sendable, Equatable, CustomStringConvertible {
       let s = schedule.snr(t)
       return min(s, g) / s
     case .p2(let g, let k): return 1 / pow(k + schedule.snr(t), g)
+    case .antUW: return 0.5
     }
   }
 
@@ -41,6 +46,7 @@ public enum LossWeighting: Sendable, Equatable, CustomStringConvertible {
     case .uniform: return "uniform"
     case .minSNR(let g): return "min-snr:\(g)"
     case .p2(let g, let k): return "p2:\(g),\(k)"
+    case .antUW: return "ant-uw"
     }
   }
 }

@@ -1,3 +1,4 @@
+import DTRDiffusion
 import DTREngine
 import DTRFormats
 import DTRModels
@@ -6,7 +7,8 @@ import Foundation
 /// Everything a run needs to continue bit-exactly, in one safetensors file.
 ///
 /// Tensors: `model.<name>` and `ema.<name>` (the DiT `state_dict` names), `opt.m.<name>` / `opt.v.<name>`
-/// (AdamW moments), `routing.blocks.<i>` (`[T, C]` masks as F32), and `state` (I64: step, epoch,
+/// (AdamW moments), `routing.blocks.<i>` (`[T, C]` masks as F32), `uw.*` (ANT-UW's s_k, their AdamW moments
+/// and step, when the run uses it), and `state` (I64: step, epoch,
 /// step-in-epoch, optimizer step, trainer RNG state, data-loader state…). Metadata: `format`
 /// (`dtr-checkpoint-v1`), `config` (the TrainConfig JSON), `lr`, `alpha`, `beta`, `best_loss`, `staged`
 /// (changes waiting for the next epoch boundary, `name=value` comma-separated).
@@ -37,7 +39,8 @@ public enum Checkpoint {
 
   /// Writes a checkpoint atomically.
   public static func save(
-    to path: String, config: TrainConfig, model: any DenoisingNetwork, ema: any DenoisingNetwork, optimizer: AdamW, state: State, lr: Double
+    to path: String, config: TrainConfig, model: any DenoisingNetwork, ema: any DenoisingNetwork, optimizer: AdamW,
+    uncertainty: UncertaintyWeighting? = nil, state: State, lr: Double
   ) throws {
     var f = SafeTensorsFile(metadata: [
       "format": format, "config": config.json, "lr": "\(lr)",
@@ -53,6 +56,12 @@ public enum Checkpoint {
     }
     for (i, m) in model.masks.enumerated() {
       f.add("routing.blocks.\(i)", m.values, shape: [m.timesteps, m.channels])
+    }
+    if let uw = uncertainty {
+      f.add("uw.log_var", uw.logVariance.value)
+      f.add("uw.opt.m.log_var", uw.optimizer.m[0])
+      f.add("uw.opt.v.log_var", uw.optimizer.v[0])
+      f.add("uw.opt.step", [Int64(uw.optimizer.step)], shape: [1])
     }
     let words: [UInt64] = [UInt64(state.step), UInt64(state.epoch), UInt64(state.stepInEpoch),
                            UInt64(optimizer.step), state.rng] + state.data
@@ -93,8 +102,15 @@ public enum Checkpoint {
   }
 
   /// Restores optimizer moments and the state words.
-  public static func loadTrainingState(_ f: SafeTensorsFile, optimizer: AdamW, path: String) throws -> State {
+  public static func loadTrainingState(_ f: SafeTensorsFile, optimizer: AdamW, uncertainty: UncertaintyWeighting? = nil,
+                                       path: String) throws -> State {
     do {
+      if let uw = uncertainty {
+        try f.copy("uw.log_var", into: uw.logVariance.value)
+        try f.copy("uw.opt.m.log_var", into: uw.optimizer.m[0])
+        try f.copy("uw.opt.v.log_var", into: uw.optimizer.v[0])
+        uw.optimizer.step = Int(try f.values("uw.opt.step", as: Int64.self).first ?? 0)
+      }
       for (i, name) in optimizer.parameterNames.enumerated() {
         try f.copy("opt.m.\(name)", into: optimizer.m[i])
         try f.copy("opt.v.\(name)", into: optimizer.v[i])

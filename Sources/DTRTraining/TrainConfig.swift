@@ -31,8 +31,10 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   public var epochs = 10
   /// β schedule.
   public var schedule = NoiseSchedule.Kind.linear
-  /// Loss weighting (`uniform`, `min-snr:γ`, `p2:γ,k`).
+  /// Loss weighting (`uniform`, `min-snr:γ`, `p2:γ,k`, `ant-uw`).
   public var lossWeighting = "uniform"
+  /// How a batch's timesteps are drawn (`ant-uw` always stratifies; see ``timestepSampler``).
+  public var tSampling = TimestepSampler.uniform
   /// Random horizontal flips of training images.
   public var hflip = false
   /// Seed of everything (init, data order, timesteps, noise, label dropout).
@@ -56,6 +58,9 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   public var evalEveryEpochs = 2
   /// Generated images per in-training evaluation.
   public var evalSamples = 2000
+  /// Also evaluate (FID/KID with ``evalSamples``) when the step count reaches each of these (how
+  /// `dtr experiment` measures every cell at the same steps).
+  public var evalAtSteps: [Int] = []
   /// Timestep buckets for the per-timestep loss.
   public var lossBuckets = 10
   /// Emit a `step` event every this many steps.
@@ -71,7 +76,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     if batch < 1 { return "batch must be ≥ 1" }
     if !(emaDecay >= 0 && emaDecay < 1) { return "ema must be in [0, 1) (got \(emaDecay))" }
     if LossWeighting(parsing: lossWeighting) == nil {
-      return "unknown loss weighting '\(lossWeighting)'; use uniform, min-snr:GAMMA or p2:GAMMA,K"
+      return "unknown loss weighting '\(lossWeighting)'; use uniform, min-snr:GAMMA, p2:GAMMA,K or ant-uw"
     }
     if Sampler(parsing: sampler) == nil { return "unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N" }
     if !["constant", "cosine"].contains(lrSchedule) { return "lr schedule must be constant or cosine" }
@@ -87,8 +92,8 @@ public struct TrainConfig: Sendable, Codable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
-    case schedule, lossWeighting, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
-    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, lossBuckets, logEvery
+    case schedule, lossWeighting, tSampling, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
+    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalAtSteps, lossBuckets, logEvery
   }
 
   /// Decodes a configuration; fields the input lacks keep today's defaults, so configurations written by
@@ -113,6 +118,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.epochs, &epochs)
     try read(.schedule, &schedule)
     try read(.lossWeighting, &lossWeighting)
+    try read(.tSampling, &tSampling)
     try read(.hflip, &hflip)
     try read(.seed, &seed)
     try read(.dataDir, &dataDir)
@@ -124,9 +130,14 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.cfgScale, &cfgScale)
     try read(.evalEveryEpochs, &evalEveryEpochs)
     try read(.evalSamples, &evalSamples)
+    try read(.evalAtSteps, &evalAtSteps)
     try read(.lossBuckets, &lossBuckets)
     try read(.logEvery, &logEvery)
   }
+
+  /// The timestep sampler in force: stratified for ANT-UW (it needs every interval in every batch), else
+  /// ``tSampling``.
+  public var timestepSampler: TimestepSampler { lossWeighting == "ant-uw" ? .stratified : tSampling }
 
   /// Decodes a saved configuration (see ``init(from:)``); nil when the text is not a JSON object.
   public static func decodingWithDefaults(_ json: String) -> TrainConfig? {

@@ -32,6 +32,8 @@ public final class Trainer: @unchecked Sendable {
 
   let schedule: NoiseSchedule
   let weighting: LossWeighting
+  /// ANT-UW's learned interval weights, when the run uses them.
+  public let uncertainty: UncertaintyWeighting?
   /// The training batches.
   public let data: BatchSource
   private var rng: SplitMix64
@@ -79,6 +81,7 @@ public final class Trainer: @unchecked Sendable {
     self.data = data
     schedule = NoiseSchedule(config.schedule, T: config.model.timesteps)
     weighting = LossWeighting(parsing: config.lossWeighting)!
+    uncertainty = weighting == .antUW ? UncertaintyWeighting(timesteps: config.model.timesteps) : nil
     model = config.model.build(seed: config.seed)
     ema = config.model.build(seed: config.seed)
     optimizer = AdamW(model.parameters, lr: Float(config.lr), weightDecay: Float(config.weightDecay))
@@ -92,7 +95,7 @@ public final class Trainer: @unchecked Sendable {
       let (_, f) = try Checkpoint.config(at: path)
       try Checkpoint.loadWeights(f, prefix: "model.", into: model, path: path)
       try Checkpoint.loadWeights(f, prefix: "ema.", into: ema, path: path)
-      state = try Checkpoint.loadTrainingState(f, optimizer: optimizer, path: path)
+      state = try Checkpoint.loadTrainingState(f, optimizer: optimizer, uncertainty: uncertainty, path: path)
       rng = SplitMix64(seed: 0)
       rng.state = state.rng
       try data.restore(state.data)
@@ -148,6 +151,7 @@ public final class Trainer: @unchecked Sendable {
         continue
       }
       trainStep()
+      if config.evalAtSteps.contains(state.step) { evaluate() }
       if state.stepInEpoch >= data.batchesPerEpoch {
         endEpoch()
       } else if config.checkpointEveryMinutes > 0
@@ -203,8 +207,10 @@ public final class Trainer: @unchecked Sendable {
     Profiler.time(.data) { prepareBatch(&ts) }
     model.forward(noisy, t: ts, y: labels, out: pred)
     let per = pred.count / B
-    let loss = MSELossOp.forward(pred: pred.data, target: noise.data, batch: B, perSampleCount: per,
+    var loss = MSELossOp.forward(pred: pred.data, target: noise.data, batch: B, perSampleCount: per,
                                  weights: weights.data, perSample: perSample.data)
+    let intervalLosses = uncertainty?.intervalLosses(timesteps: ts, perSample: perSample.data)
+    if let uw = uncertainty, let l = intervalLosses { loss = Float(uw.loss(intervalLosses: l)) }
     model.parameters.zeroGrad()
     let lr = currentLR()
     guard loss.isFinite else { return skipUpdate("non-finite loss (\(loss))") }
@@ -216,14 +222,17 @@ public final class Trainer: @unchecked Sendable {
     consecutiveBadSteps = 0
     optimizer.lr = Float(lr)
     optimizer.update()
+    if let uw = uncertainty, let l = intervalLosses { uw.update(intervalLosses: l) }
     Profiler.time(.optimizer) { updateEMA() }
     advance()
     epochLossSum += Double(loss)
     epochLossCount += 1
     let dt = Date().timeIntervalSince(t0)
     if state.step % max(1, config.logEvery) == 0 {
+      let mse = (0..<B).reduce(0.0) { $0 + Double(perSample.data[$1]) } / Double(B)
       emit(.step(StepMetrics(epoch: state.epoch + 1, loss: Double(loss).finite, lr: lr, gradNorm: Double(gnorm).finite,
-                             imgPerS: (Double(B) / dt).finite, bucketLoss: bucketLosses(ts))))
+                             imgPerS: (Double(B) / dt).finite, bucketLoss: bucketLosses(ts), mse: mse.finite,
+                             uwLogVar: uncertainty.map { uw in (0..<UncertaintyWeighting.intervals).map { Double(uw.logVariance.value[$0]) } })))
     }
   }
 
@@ -240,9 +249,13 @@ public final class Trainer: @unchecked Sendable {
   private func prepareBatch(_ ts: inout [Int]) {
     let B = config.batch, T = config.model.timesteps
     data.nextBatch(images: images, labels: &labels)
+    config.timestepSampler.draw(&ts, timesteps: T, rng: &rng)
+    if let uw = uncertainty {
+      uw.weights(timesteps: ts, into: weights.data)
+    } else {
+      for i in 0..<B { weights.data[i] = Float(weighting.weight(ts[i], schedule)) }
+    }
     for i in 0..<B {
-      ts[i] = rng.nextInt(T)
-      weights.data[i] = Float(weighting.weight(ts[i], schedule))
       if !config.model.conditional {
         labels[i] = 0
       } else if config.model.classDropout > 0 && rng.nextDouble() < config.model.classDropout {
@@ -312,8 +325,8 @@ public final class Trainer: @unchecked Sendable {
     let path = folder.checkpoint(step: state.step)
     lastCheckpoint = Date()
     do {
-      try Checkpoint.save(to: path, config: config, model: model, ema: ema, optimizer: optimizer, state: state,
-                          lr: config.lr)
+      try Checkpoint.save(to: path, config: config, model: model, ema: ema, optimizer: optimizer, uncertainty: uncertainty,
+                          state: state, lr: config.lr)
       try folder.publish(checkpoint: path, asBest: best)
       emit(.checkpoint(CheckpointWritten(path: path, reason: reason)))
       folder.pruneCheckpoints(keep: config.keepCheckpoints)

@@ -118,14 +118,21 @@ public struct StepMetrics: Codable, Sendable, Equatable {
   public var lr: Double?, gradNorm: Double?, imgPerS: Double?
   /// Mean unweighted loss per timestep bucket in this batch; `null` where no sample fell.
   public var bucketLoss: [Double?]
+  /// The batch's unweighted mean ε-MSE (comparable across loss weightings).
+  public var mse: Double?
+  /// ANT-UW's log-variances s_k, when the run uses it.
+  public var uwLogVar: [Double]?
 
   /// The payload's fields.
-  public init(epoch: Int, loss: Double?, lr: Double?, gradNorm: Double?, imgPerS: Double?, bucketLoss: [Double?] = []) {
+  public init(epoch: Int, loss: Double?, lr: Double?, gradNorm: Double?, imgPerS: Double?, bucketLoss: [Double?] = [],
+              mse: Double? = nil, uwLogVar: [Double]? = nil) {
     (self.epoch, self.loss, self.lr, self.gradNorm, self.imgPerS, self.bucketLoss) = (epoch, loss, lr, gradNorm, imgPerS, bucketLoss)
+    (self.mse, self.uwLogVar) = (mse, uwLogVar)
   }
 
   enum CodingKeys: String, CodingKey {
-    case epoch, loss, lr, gradNorm = "grad_norm", imgPerS = "img_per_s", bucketLoss = "bucket_loss"
+    case epoch, loss, lr, gradNorm = "grad_norm", imgPerS = "img_per_s", bucketLoss = "bucket_loss", mse
+    case uwLogVar = "uw_log_var"
   }
 
   public init(from decoder: Decoder) throws {
@@ -136,6 +143,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     gradNorm = try c.decodeIfPresent(Double.self, forKey: .gradNorm)
     imgPerS = try c.decodeIfPresent(Double.self, forKey: .imgPerS)
     bucketLoss = try c.decodeIfPresent([Double?].self, forKey: .bucketLoss) ?? []
+    mse = try c.decodeIfPresent(Double.self, forKey: .mse)
+    uwLogVar = try c.decodeIfPresent([Double].self, forKey: .uwLogVar)
   }
 }
 

@@ -5,6 +5,10 @@ import Foundation
 /// line every 10 s otherwise) plus one line per notable event.
 final class HeadlessProgress {
   private let total: Int
+  /// Printed before the bar (e.g. `cell 3/9 routing=dtr s1`).
+  private let label: String
+  /// Steps still to train after this run (the rest of an experiment grid), for a second ETA.
+  private let laterSteps: Int
   private let tty = isatty(STDERR_FILENO) != 0
   private var lastDraw = Date.distantPast
   private var step = 0, epoch = 0
@@ -12,8 +16,10 @@ final class HeadlessProgress {
   private let started = Date()
   private var startStep: Int?
 
-  init(total: Int) {
+  init(total: Int, label: String = "", laterSteps: Int = 0) {
     self.total = total
+    self.label = label
+    self.laterSteps = laterSteps
   }
 
   func consume(_ events: [TrainingEvent]) {
@@ -66,11 +72,13 @@ final class HeadlessProgress {
     guard step > 0 else { return }
     let doneSteps = step - (startStep ?? 0)
     let elapsed = Date().timeIntervalSince(started)
-    let eta = doneSteps > 0 ? elapsed / Double(doneSteps) * Double(total - step) : 0
+    let perStep = doneSteps > 0 ? elapsed / Double(doneSteps) : 0
+    let eta = perStep * Double(total - step)
     let width = 24, filled = total > 0 ? min(width, width * step / total) : 0
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-    let line = String(format: "%@ epoch %d step %d/%d loss %.4f (avg %.4f) %.0f img/s ETA %@", bar, epoch, step, total,
-                      loss, smoothed, imgPerS, Self.duration(eta))
+    var line = String(format: "%@%@ epoch %d step %d/%d loss %.4f (avg %.4f) %.0f img/s ETA %@", label.isEmpty ? "" : label + " ",
+                      bar, epoch, step, total, loss, smoothed, imgPerS, Self.duration(eta))
+    if laterSteps > 0 { line += " (grid " + Self.duration(eta + perStep * Double(laterSteps)) + ")" }
     FileHandle.standardError.write(((tty ? "\r\u{1B}[2K" : "") + line + (tty ? "" : "\n")).data(using: .utf8)!)
   }
 

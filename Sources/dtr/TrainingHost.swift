@@ -8,7 +8,8 @@ enum TrainingHost {
   nonisolated(unsafe) static var signalled: Int32 = 0
 
   /// Blocks until the run ends; returns the trainer's end reason.
-  static func run(_ trainer: Trainer, workbench: WorkbenchOptions?) -> String {
+  static func run(_ trainer: Trainer, workbench: WorkbenchOptions?,
+                  progress: HeadlessProgress? = nil) -> String {
     let box = ReasonBox()
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
@@ -27,7 +28,7 @@ enum TrainingHost {
     }
     signal(SIGINT) { _ in TrainingHost.signalled = 1 }
     signal(SIGTERM) { _ in TrainingHost.signalled = 1 }
-    let progress = HeadlessProgress(total: trainer.totalSteps)
+    let progress = progress ?? HeadlessProgress(total: trainer.totalSteps)
     var sentStop = false
     while done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
       if signalled != 0 && !sentStop {

@@ -1,0 +1,138 @@
+import DTRFormats
+import DTRMetrics
+import Foundation
+
+/// Writes an experiment's answer beside its cells: `results.json`, `results.md`, and `fid.png` /
+/// `loss.png` drawn by gnuplot from `fid.csv` / `loss.csv` with the `.gp` scripts kept beside them, so
+/// users can restyle the plots.
+public enum ExperimentReport {
+  /// Writes every file (atomically); returns a warning when the plots could not be drawn.
+  @discardableResult
+  public static func write(_ r: ExperimentResults, plan: ExperimentPlan, root: String) throws -> String? {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try AtomicFile.write(try encoder.encode(r), to: root + "/results.json")
+    try AtomicFile.write(Data(markdown(r, plan: plan).utf8), to: root + "/results.md")
+    try AtomicFile.write(Data(fidCSV(r, plan: plan).utf8), to: root + "/fid.csv")
+    try AtomicFile.write(Data(lossCSV(r, plan: plan).utf8), to: root + "/loss.csv")
+    let arms = plan.armNames
+    try AtomicFile.write(Data(script(arms: arms, data: "fid.csv", png: "fid.png", ylabel: "FID-\(plan.evalSamples / 1000)k (lower is better)",
+                                     band: true).utf8), to: root + "/fid.gp")
+    try AtomicFile.write(Data(script(arms: arms, data: "loss.csv", png: "loss.png", ylabel: "training ε-MSE (unweighted, smoothed)",
+                                     band: false).utf8), to: root + "/loss.gp")
+    return plot(root: root, scripts: ["fid.gp", "loss.gp"])
+  }
+
+  /// The per-arm table and the verdict against the baseline.
+  public static func markdown(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
+    func f(_ s: SampleSummary?, _ digits: Int = 2) -> String {
+      guard let s else { return "–" }
+      return s.n > 1 ? String(format: "%.\(digits)f ± %.\(digits)f", s.mean, s.std) : String(format: "%.\(digits)f", s.mean)
+    }
+    let final = "FID-\(Self.thousands(plan.finalSamples))"
+    var md = "# Experiment `\(plan.name)`\n\n"
+    md += "\(r.cellsDone) of \(r.cellsTotal) cells done. Every cell: \(plan.steps) steps, seeds \(plan.seeds.map(String.init).joined(separator: ", ")); "
+    md += "FID-\(Self.thousands(plan.evalSamples)) at steps \(plan.evalAt.map(String.init).joined(separator: ", ")) and \(final) "
+    md += "(\(plan.finalSampler), cfg \(plan.base.cfgScale)) of the final EMA weights, all from the same initial noises and labels. "
+    md += "Values are mean ± sample std over seeds. Δ is the paired difference to the baseline `\(plan.armNames[0])` "
+    md += "(same seed), with a 95% Student-t interval.\n\n"
+    let thresholdText = r.threshold.map { String(format: "%.2f", $0) } ?? "–"
+    md += "| arm | seeds | \(final) | Δ \(final) vs baseline [95% CI] | verdict | KID | precision | recall | IS | steps to FID ≤ \(thresholdText) | img/s |\n"
+    md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+    for a in r.arms {
+      var delta = "(baseline)", verdict = "–"
+      if let d = a.fidDifference {
+        delta = d.low.map { String(format: "%+.2f [%+.2f, %+.2f]", d.mean, $0, d.high!) } ?? String(format: "%+.2f (one seed)", d.mean)
+        switch d.excludesZero {
+        case .some(true): verdict = d.mean < 0 ? "better" : "worse"
+        case .some(false): verdict = "no clear difference"
+        case .none: verdict = "needs ≥ 2 seeds"
+        }
+      }
+      let steps = a.stepsToThreshold.map { String(format: "%.0f", $0) } ?? "not reached"
+      md += "| `\(a.arm)` | \(a.seeds) | \(f(a.fid)) | \(delta) | \(verdict) | \(f(a.kid, 4)) | \(f(a.precision, 3)) | "
+      md += "\(f(a.recall, 3)) | \(f(a.inceptionScore)) | \(steps) | \(a.imagesPerSecond.map { String(format: "%.0f", $0) } ?? "–") |\n"
+    }
+    md += "\nThe threshold is the baseline's mean FID at its last evaluation step: \"steps to\" says how soon each arm "
+    md += "gets where the baseline ends (the paper's convergence-speed claim). Plots: `fid.png` (mean line, min–max band "
+    md += "over seeds), `loss.png`.\n"
+    return md
+  }
+
+  private static func thousands(_ n: Int) -> String { n % 1000 == 0 ? "\(n / 1000)k" : "\(n)" }
+
+  /// `arm,step,mean,min,max` per arm block (gnuplot `index`), over the seeds evaluated at each step.
+  static func fidCSV(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
+    plan.armNames.map { arm in
+      var lines = ["# \(arm)", "step,mean,min,max"]
+      for step in plan.evalAt {
+        let v = r.cells.filter { $0.arm == arm }.compactMap { c in c.evals.last { $0.step == step }?.fid }
+        guard !v.isEmpty else { continue }
+        lines.append("\(step),\(v.reduce(0, +) / Double(v.count)),\(v.min()!),\(v.max()!)")
+      }
+      return lines.joined(separator: "\n")
+    }.joined(separator: "\n\n\n") + "\n"
+  }
+
+  /// `step,mse` per arm block: the seeds' mean, smoothed by an exponential moving average (weight 0.9
+  /// per point of the downsampled curve).
+  static func lossCSV(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
+    plan.armNames.map { arm in
+      let curves = r.cells.filter { $0.arm == arm }.map(\.mse).filter { !$0.isEmpty }
+      var lines = ["# \(arm)", "step,mse"]
+      let n = curves.map(\.count).min() ?? 0
+      var smoothed: Double?
+      for i in 0..<n {
+        let mean = curves.map { $0[i][1] }.reduce(0, +) / Double(curves.count)
+        smoothed = smoothed.map { 0.9 * $0 + 0.1 * mean } ?? mean
+        lines.append("\(Int(curves[0][i][0])),\(smoothed!)")
+      }
+      return lines.joined(separator: "\n")
+    }.joined(separator: "\n\n\n") + "\n"
+  }
+
+  /// A gnuplot script drawing one curve per arm (and a min–max band when `band`).
+  static func script(arms: [String], data: String, png: String, ylabel: String, band: Bool) -> String {
+    var s = """
+      # Drawn by dtr experiment; edit and rerun `gnuplot \(data.replacingOccurrences(of: ".csv", with: ".gp"))` to restyle.
+      set terminal pngcairo size 900,540 enhanced font ",11"
+      set output '\(png)'
+      set datafile separator ','
+      set key outside right top noenhanced
+      set grid
+      set xlabel 'training step'
+      set ylabel '\(ylabel)'
+
+      """
+    var plots: [String] = []
+    for (i, arm) in arms.enumerated() {
+      let colour = "lc \(i + 1)"
+      if band { plots.append("'\(data)' index \(i) every ::1 using 1:3:4 with filledcurves \(colour) fs transparent solid 0.2 notitle") }
+      plots.append("'\(data)' index \(i) every ::1 using 1:2 with linespoints \(colour) lw 2 title '\(arm)'")
+    }
+    s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
+    return s
+  }
+
+  /// Runs gnuplot on each script in `root`; a warning when it is missing or fails.
+  static func plot(root: String, scripts: [String]) -> String? {
+    guard let gnuplot = ["/usr/bin/gnuplot", "/usr/local/bin/gnuplot"].first(where: FileManager.default.isExecutableFile) else {
+      return "gnuplot not found: plots not drawn (install gnuplot-nox; the .csv and .gp files are written)"
+    }
+    for script in scripts {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: gnuplot)
+      p.arguments = [script]
+      p.currentDirectoryURL = URL(fileURLWithPath: root)
+      p.standardError = FileHandle.nullDevice
+      do {
+        try p.run()
+        p.waitUntilExit()
+      } catch {
+        return "gnuplot failed on \(script): \(error)"
+      }
+      if p.terminationStatus != 0 { return "gnuplot failed on \(root)/\(script) (exit \(p.terminationStatus))" }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,134 @@
+import DTRMetrics
+import Foundation
+
+/// What an experiment measured so far, read back from its cells' run directories (events and
+/// `final.json`), and the per-arm answer: `results.json` and `results.md`, rewritten as cells finish.
+public struct ExperimentResults: Codable, Sendable {
+  /// One cell's record.
+  public struct CellResult: Codable, Sendable {
+    /// The cell's arm, seed and directory.
+    public var arm: String, seed: UInt64, directory: String
+    /// Whether it finished training and scoring.
+    public var done: Bool
+    /// Steps trained so far.
+    public var step: Int
+    /// FID-2k (or the plan's eval size) and KID at each evaluation step.
+    public var evals: [EvalPoint]
+    /// The final metrics, once scored.
+    public var final: FinalMetrics?
+    /// Seconds of training (summed over resumes) and the mean throughput.
+    public var trainSeconds: Double, imagesPerSecond: Double?
+    /// Unweighted ε-MSE per step (comparable across loss weightings), downsampled for the loss plot.
+    public var mse: [[Double]]
+  }
+
+  /// One evaluation of one cell.
+  public struct EvalPoint: Codable, Sendable, Equatable {
+    /// Step, FID and KID.
+    public var step: Int, fid: Double, kid: Double?
+  }
+
+  /// One arm over its seeds.
+  public struct ArmSummary: Codable, Sendable {
+    /// The arm's name and the seeds that finished.
+    public var arm: String, seeds: Int
+    /// Final FID, KID, precision, recall and IS over seeds.
+    public var fid: SampleSummary?, kid: SampleSummary?, precision: SampleSummary?, recall: SampleSummary?, inceptionScore: SampleSummary?
+    /// Final FID minus the baseline's, paired by seed (nil for the baseline itself).
+    public var fidDifference: SampleSummary?
+    /// Mean over seeds of the first evaluation step whose FID reached the threshold (nil: some seed never did).
+    public var stepsToThreshold: Double?
+    /// Mean training throughput.
+    public var imagesPerSecond: Double?
+  }
+
+  /// The plan's name, cells done and in all.
+  public var name: String, cellsDone: Int, cellsTotal: Int
+  /// The FID threshold of ``ArmSummary/stepsToThreshold``: the baseline arm's mean FID at the last
+  /// evaluation step.
+  public var threshold: Double?
+  /// Every cell.
+  public var cells: [CellResult]
+  /// Every arm, baseline first.
+  public var arms: [ArmSummary]
+
+  /// Reads every cell of `runner`'s experiment.
+  public init(_ runner: ExperimentRunner) {
+    let plan = runner.plan
+    name = plan.name
+    cells = plan.cells.map { Self.read(runner, $0) }
+    cellsDone = cells.filter(\.done).count
+    cellsTotal = cells.count
+    let byArm = Dictionary(grouping: cells, by: \.arm)
+    let baseline = byArm[plan.armNames[0]] ?? []
+    let lastEval = plan.evalAt.last
+    let baselineLast = baseline.compactMap { c in c.evals.last { $0.step == lastEval }?.fid }
+    let threshold = baselineLast.isEmpty ? nil : baselineLast.reduce(0, +) / Double(baselineLast.count)
+    self.threshold = threshold
+    arms = plan.armNames.map { arm in
+      Self.summarise(arm: arm, cells: byArm[arm] ?? [], baseline: arm == plan.armNames[0] ? nil : baseline,
+                     threshold: threshold)
+    }
+  }
+
+  private static func read(_ runner: ExperimentRunner, _ cell: ExperimentPlan.Cell) -> CellResult {
+    let run = runner.folder(cell)
+    let events = EventFollower(path: run.events).read()
+    var evals: [EvalPoint] = [], mse: [(Int, Double)] = [], rates: [Double] = []
+    var seconds = 0.0, segmentStart: Double?, lastTime = 0.0, step = 0
+    for e in events {
+      switch e.payload {
+      case .runStart(let s):
+        if let start = segmentStart { seconds += lastTime - start }
+        segmentStart = e.time
+        if s.resumed {  // drop what the interrupted run logged past its checkpoint
+          evals.removeAll { $0.step > e.step }
+          mse.removeAll { $0.0 > e.step }
+        }
+      case .step(let m):
+        if let v = m.mse ?? m.loss { mse.append((e.step, v)) }
+        if let r = m.imgPerS { rates.append(r) }
+      case .eval(let r):
+        if let fid = r.fid2k { evals.append(EvalPoint(step: e.step, fid: fid, kid: r.kid)) }
+      default: break
+      }
+      lastTime = e.time
+      step = max(step, e.step)
+    }
+    if let start = segmentStart { seconds += lastTime - start }
+    let final = FileManager.default.contents(atPath: runner.finalMetricsPath(cell))
+      .flatMap { try? JSONDecoder().decode(FinalMetrics.self, from: $0) }
+    // ≤ 400 points: means over equal step windows.
+    let stride = max(1, mse.count / 400)
+    let points = Swift.stride(from: 0, to: mse.count, by: stride).map { i -> [Double] in
+      let window = mse[i..<min(mse.count, i + stride)]
+      return [Double(window.last!.0), window.map(\.1).reduce(0, +) / Double(window.count)]
+    }
+    return CellResult(arm: cell.armName, seed: cell.seed, directory: cell.directory, done: final != nil, step: step,
+                      evals: evals, final: final, trainSeconds: seconds,
+                      imagesPerSecond: rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count), mse: points)
+  }
+
+  private static func summarise(arm: String, cells: [CellResult], baseline: [CellResult]?, threshold: Double?) -> ArmSummary {
+    let done = cells.filter(\.done).sorted { $0.seed < $1.seed }
+    func summary(_ f: (MetricReport) -> Double?) -> SampleSummary? {
+      let v = done.compactMap { $0.final.flatMap { f($0.report) } }
+      return v.isEmpty ? nil : SampleSummary(v)
+    }
+    var difference: SampleSummary?
+    if let baseline {
+      let base = Dictionary(uniqueKeysWithValues: baseline.filter(\.done).map { ($0.seed, $0.final!.report.fid) })
+      let pairs = done.compactMap { c in base[c.seed].map { (c.final!.report.fid, $0) } }
+      if !pairs.isEmpty { difference = SampleSummary.paired(pairs.map(\.0), minus: pairs.map(\.1)) }
+    }
+    var steps: Double?
+    if let threshold, !done.isEmpty {
+      let reached = done.map { c in c.evals.first { $0.fid <= threshold }?.step }
+      if reached.allSatisfy({ $0 != nil }) { steps = Double(reached.map { $0! }.reduce(0, +)) / Double(reached.count) }
+    }
+    let rates = cells.compactMap(\.imagesPerSecond)
+    return ArmSummary(arm: arm, seeds: done.count, fid: summary { $0.fid }, kid: summary { $0.kid }, precision: summary { $0.precision },
+                      recall: summary { $0.recall }, inceptionScore: summary { $0.isMean }, fidDifference: difference,
+                      stepsToThreshold: steps, imagesPerSecond: rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count))
+  }
+}
