@@ -72,11 +72,14 @@ public final class UncertaintyWeighting: @unchecked Sendable {
     }
   }
 
-  /// Sets ∂L/∂s_k = ½(1 − e^{−s_k}·ℓ_k) and takes one AdamW step on the s_k.
+  /// ∂L/∂s_k = ½(1 − e^{−s_k}·ℓ_k).
+  public func gradient(intervalLosses l: [Double]) -> [Double] {
+    (0..<Self.intervals).map { 0.5 * (1 - exp(-Double(logVariance.value[$0])) * l[$0]) }
+  }
+
+  /// Takes one AdamW step on the s_k along ``gradient(intervalLosses:)``.
   public func update(intervalLosses l: [Double]) {
-    for k in 0..<Self.intervals {
-      logVariance.grad[k] = Float(0.5 * (1 - exp(-Double(logVariance.value[k])) * l[k]))
-    }
+    for (k, g) in gradient(intervalLosses: l).enumerated() { logVariance.grad[k] = Float(g) }
     optimizer.update()
   }
 }

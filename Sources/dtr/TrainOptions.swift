@@ -15,7 +15,9 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Images per step (default 128).") var batch: Int?
   @Option(help: "Train for this many steps (overrides --epochs).") var steps: Int?
   @Option(help: "Train for this many epochs (default 10).") var epochs: Int?
-  @Option(help: "Loss weighting: uniform, min-snr:GAMMA or p2:GAMMA,K.") var lossWeight: String?
+  @Option(help: "Loss weighting: uniform, min-snr:GAMMA, p2:GAMMA,K or ant-uw (learned per-interval weights; stratifies t).")
+  var lossWeight: String?
+  @Option(help: "Timestep sampling: uniform or stratified (8 intervals in every batch).") var tSampling: String?
   @Option(help: "Noise schedule: linear or cosine.") var schedule: String?
   @Option(help: "EMA decay of the sampling weights (default 0.9999).") var ema: Double?
   @Flag(help: "Random horizontal flips.") var hflip = false
@@ -35,6 +37,9 @@ struct TrainOptions: ParsableArguments {
     if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be ≥ 0") }
     if let checkpointEveryMinutes, !(checkpointEveryMinutes >= 0) {
       throw ValidationError("--checkpoint-every-minutes must be ≥ 0")
+    }
+    if let tSampling, TimestepSampler(rawValue: tSampling) == nil {
+      throw ValidationError("--t-sampling must be uniform or stratified")
     }
     if let schedule, NoiseSchedule.Kind(rawValue: schedule) == nil {
       throw ValidationError("--schedule must be linear or cosine")
@@ -98,6 +103,7 @@ struct TrainOptions: ParsableArguments {
     }
     add("--steps", steps, .plan, \.steps)
     add("--loss-weight", lossWeight, .fixed, \.lossWeighting)
+    add("--t-sampling", tSampling.flatMap(TimestepSampler.init(rawValue:)), .fixed, \.tSampling)
     add("--schedule", schedule.flatMap(NoiseSchedule.Kind.init(rawValue:)), .fixed, \.schedule)
     add("--ema", ema, .fixed, \.emaDecay)
     add("--hflip", hflip ? true : nil, .fixed, \.hflip)

@@ -76,19 +76,26 @@ final class TrainerTests: XCTestCase {
 
   func testUNetResumeIsBitExact() throws { try resumesBitExactly("unet-tiny") }
 
-  func resumesBitExactly(_ preset: String) throws {
+  /// ANT-UW's log-variances and their optimizer state travel in the checkpoint.
+  func testResumeIsBitExactWithANTUW() throws { try resumesBitExactly("tiny", weighting: "ant-uw") }
+
+  func resumesBitExactly(_ preset: String, weighting: String = "uniform") throws {
     let straight = tempDir("straight-\(preset)"), split = tempDir("split-\(preset)")
     func batches() throws -> FashionMNISTBatches {
       try FashionMNISTBatches(directory: "/usr/share/datasets/fashion-mnist", batch: 32, seed: 42, hflip: true)
     }
-    let a = try Trainer(config: tinyConfig(steps: 40, preset: preset), runDirectory: straight, data: try batches())
+    func config(_ steps: Int) -> TrainConfig {
+      var c = tinyConfig(steps: steps, preset: preset)
+      c.lossWeighting = weighting
+      return c
+    }
+    let a = try Trainer(config: config(40), runDirectory: straight, data: try batches())
     a.run()
     do {  // the first trainer releases the run when it goes
-      let b1 = try Trainer(config: tinyConfig(steps: 20, preset: preset), runDirectory: split, data: try batches())
+      let b1 = try Trainer(config: config(20), runDirectory: split, data: try batches())
       b1.run()
     }
-    let b2 = try Trainer(config: tinyConfig(steps: 40, preset: preset), runDirectory: split, data: try batches(),
-                         resumeFrom: split + "/last.safetensors")
+    let b2 = try Trainer(config: config(40), runDirectory: split, data: try batches(), resumeFrom: split + "/last.safetensors")
     b2.run()
     XCTAssertEqual(b2.state.step, 40)
     for (p, q) in zip(a.model.parameters.all, b2.model.parameters.all) {
@@ -96,6 +103,10 @@ final class TrainerTests: XCTestCase {
     }
     for (p, q) in zip(a.ema.parameters.all, b2.ema.parameters.all) {
       XCTAssertEqual(p.value.toArray().map(\.bitPattern), q.value.toArray().map(\.bitPattern), "ema " + p.name)
+    }
+    if let u = a.uncertainty, let v = b2.uncertainty {
+      XCTAssertEqual(u.logVariance.value.toArray().map(\.bitPattern), v.logVariance.value.toArray().map(\.bitPattern))
+      XCTAssertNotEqual(u.logVariance.value.toArray(), [Float](repeating: 0, count: 8), "the s_k trained")
     }
   }
 

@@ -80,14 +80,15 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
     for c in cells { _ = try config(for: c) }
   }
 
-  /// Every cell: arms in axis order (the last axis varies fastest), each at every seed.
+  /// Every cell, seed by seed (so a grid cut short still holds complete pairs): within a seed, arms in axis
+  /// order, the last axis varying fastest.
   public var cells: [Cell] {
     var arms: [[String]] = [[]]
     for a in axes { arms = arms.flatMap { prefix in a.values.map { prefix + [$0] } } }
     var out: [Cell] = []
-    for arm in arms {
-      let armName = arm.isEmpty ? "base" : zip(axes, arm).map { "\($0.field)=\($1)" }.joined(separator: ",")
-      for seed in seeds {
+    for seed in seeds {
+      for arm in arms {
+        let armName = arm.isEmpty ? "base" : zip(axes, arm).map { "\($0.field)=\($1)" }.joined(separator: ",")
         out.append(Cell(index: out.count, arm: arm, seed: seed, armName: armName,
                         directory: armName.replacingOccurrences(of: ":", with: "_") + "-s\(seed)"))
       }

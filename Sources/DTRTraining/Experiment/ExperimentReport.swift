@@ -16,7 +16,7 @@ public enum ExperimentReport {
     try AtomicFile.write(Data(fidCSV(r, plan: plan).utf8), to: root + "/fid.csv")
     try AtomicFile.write(Data(lossCSV(r, plan: plan).utf8), to: root + "/loss.csv")
     let arms = plan.armNames
-    try AtomicFile.write(Data(script(arms: arms, data: "fid.csv", png: "fid.png", ylabel: "FID-\(plan.evalSamples / 1000)k (lower is better)",
+    try AtomicFile.write(Data(script(arms: arms, data: "fid.csv", png: "fid.png", ylabel: "FID-\(thousands(plan.evalSamples)) (lower is better)",
                                      band: true).utf8), to: root + "/fid.gp")
     try AtomicFile.write(Data(script(arms: arms, data: "loss.csv", png: "loss.png", ylabel: "training ε-MSE (unweighted, smoothed)",
                                      band: false).utf8), to: root + "/loss.gp")
