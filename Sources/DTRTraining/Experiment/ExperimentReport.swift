@@ -13,14 +13,16 @@ public enum ExperimentReport {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(try encoder.encode(r), to: root + "/results.json")
     try AtomicFile.write(Data(markdown(r, plan: plan).utf8), to: root + "/results.md")
-    try AtomicFile.write(Data(fidCSV(r, plan: plan).utf8), to: root + "/fid.csv")
-    try AtomicFile.write(Data(lossCSV(r, plan: plan).utf8), to: root + "/loss.csv")
-    let arms = plan.armNames
-    try AtomicFile.write(Data(script(arms: arms, data: "fid.csv", png: "fid.png", ylabel: "FID-\(thousands(plan.evalSamples)) (lower is better)",
-                                     band: true).utf8), to: root + "/fid.gp")
-    try AtomicFile.write(Data(script(arms: arms, data: "loss.csv", png: "loss.png", ylabel: "training ε-MSE (unweighted, smoothed)",
+    // Plot only arms with data so far (gnuplot refuses an empty block).
+    let evaluated = plan.armNames.filter { arm in r.cells.contains { $0.arm == arm && !$0.evals.isEmpty } }
+    let trained = plan.armNames.filter { arm in r.cells.contains { $0.arm == arm && !$0.mse.isEmpty } }
+    try AtomicFile.write(Data(fidCSV(r, arms: evaluated, steps: plan.evalAt).utf8), to: root + "/fid.csv")
+    try AtomicFile.write(Data(lossCSV(r, arms: trained).utf8), to: root + "/loss.csv")
+    try AtomicFile.write(Data(script(arms: evaluated, data: "fid.csv", png: "fid.png",
+                                     ylabel: "FID-\(thousands(plan.evalSamples)) (lower is better)", band: true).utf8), to: root + "/fid.gp")
+    try AtomicFile.write(Data(script(arms: trained, data: "loss.csv", png: "loss.png", ylabel: "training ε-MSE (unweighted, smoothed)",
                                      band: false).utf8), to: root + "/loss.gp")
-    return plot(root: root, scripts: ["fid.gp", "loss.gp"])
+    return plot(root: root, scripts: (evaluated.isEmpty ? [] : ["fid.gp"]) + (trained.isEmpty ? [] : ["loss.gp"]))
   }
 
   /// The per-arm table and the verdict against the baseline.
@@ -62,10 +64,10 @@ public enum ExperimentReport {
   private static func thousands(_ n: Int) -> String { n % 1000 == 0 ? "\(n / 1000)k" : "\(n)" }
 
   /// `arm,step,mean,min,max` per arm block (gnuplot `index`), over the seeds evaluated at each step.
-  static func fidCSV(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
-    plan.armNames.map { arm in
+  static func fidCSV(_ r: ExperimentResults, arms: [String], steps: [Int]) -> String {
+    arms.map { arm in
       var lines = ["# \(arm)", "step,mean,min,max"]
-      for step in plan.evalAt {
+      for step in steps {
         let v = r.cells.filter { $0.arm == arm }.compactMap { c in c.evals.last { $0.step == step }?.fid }
         guard !v.isEmpty else { continue }
         lines.append("\(step),\(v.reduce(0, +) / Double(v.count)),\(v.min()!),\(v.max()!)")
@@ -76,8 +78,8 @@ public enum ExperimentReport {
 
   /// `step,mse` per arm block: the seeds' mean, smoothed by an exponential moving average (weight 0.9
   /// per point of the downsampled curve).
-  static func lossCSV(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
-    plan.armNames.map { arm in
+  static func lossCSV(_ r: ExperimentResults, arms: [String]) -> String {
+    arms.map { arm in
       let curves = r.cells.filter { $0.arm == arm }.map(\.mse).filter { !$0.isEmpty }
       var lines = ["# \(arm)", "step,mse"]
       let n = curves.map(\.count).min() ?? 0
