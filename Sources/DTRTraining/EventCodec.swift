@@ -32,6 +32,7 @@ public enum EventCodec {
     case .evalProgress(let p): body = payload(p)
     case .eval(let p): body = payload(p)
     case .runEnd(let p): body = payload(p)
+    case .affinity(let p): body = payload(p)
     }
     let head = "{\"type\":\"\(e.kind.rawValue)\",\"time\":\(number(e.time)),\"step\":\(e.step)"
     // body is "{}" or "{...}": splice its keys after the head.
@@ -75,6 +76,7 @@ public enum EventCodec {
       case .evalProgress: payload = .evalProgress(try p(EvalProgress.self))
       case .eval: payload = .eval(try p(Evaluation.self))
       case .runEnd: payload = .runEnd(try p(RunEnd.self))
+      case .affinity: payload = .affinity(try p(TaskAffinity.Result.self))
       }
     } catch {
       return nil

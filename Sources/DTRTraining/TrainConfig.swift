@@ -61,8 +61,10 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Also evaluate (FID/KID with ``evalSamples``) when the step count reaches each of these (how
   /// `dtr experiment` measures every cell at the same steps).
   public var evalAtSteps: [Int] = []
-  /// Timestep buckets for the per-timestep loss.
+  /// Timestep buckets for the per-timestep loss (and the task-affinity measurement).
   public var lossBuckets = 10
+  /// Measure task affinity every this many steps (nil: once per epoch; 0: off).
+  public var affinityEverySteps: Int?
   /// Emit a `step` event every this many steps.
   public var logEvery = 1
 
@@ -93,7 +95,8 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   enum CodingKeys: String, CodingKey {
     case preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
     case schedule, lossWeighting, tSampling, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
-    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalAtSteps, lossBuckets, logEvery
+    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalAtSteps, lossBuckets, affinityEverySteps
+    case logEvery
   }
 
   /// Decodes a configuration; fields the input lacks keep today's defaults, so configurations written by
@@ -132,6 +135,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.evalSamples, &evalSamples)
     try read(.evalAtSteps, &evalAtSteps)
     try read(.lossBuckets, &lossBuckets)
+    try read(.affinityEverySteps, &affinityEverySteps)
     try read(.logEvery, &logEvery)
   }
 

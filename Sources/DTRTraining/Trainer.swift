@@ -54,6 +54,7 @@ public final class Trainer: @unchecked Sendable {
   private var epochLossCount = 0
   private var epochStart = Date()
   private var probe: FIDProbe?
+  private var affinityProbe: TaskAffinity?
   private var evaluatorMissing = false
 
   // step buffers
@@ -152,6 +153,8 @@ public final class Trainer: @unchecked Sendable {
       }
       trainStep()
       if config.evalAtSteps.contains(state.step) { evaluate() }
+      let affinityEvery = config.affinityEverySteps ?? data.batchesPerEpoch
+      if affinityEvery > 0 && state.step % affinityEvery == 0 { measureAffinity() }
       if state.stepInEpoch >= data.batchesPerEpoch {
         endEpoch()
       } else if config.checkpointEveryMinutes > 0
@@ -332,6 +335,18 @@ public final class Trainer: @unchecked Sendable {
       folder.pruneCheckpoints(keep: config.keepCheckpoints)
     } catch {
       alert("error", "checkpoint failed: \(error)")
+    }
+  }
+
+  /// Task affinity between timestep buckets of the trained weights (``TaskAffinity``), as an `affinity`
+  /// event; the weights, optimizer, EMA and random streams are left as they were.
+  public func measureAffinity() {
+    do {
+      if affinityProbe == nil { affinityProbe = try TaskAffinity(config: config, buckets: config.lossBuckets) }
+      emit(.affinity(affinityProbe!.measure(model)))
+    } catch {
+      config.affinityEverySteps = 0
+      alert("warning", "task-affinity measurement off: \(error)")
     }
   }
 

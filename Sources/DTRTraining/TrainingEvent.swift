@@ -26,7 +26,7 @@ public struct TrainingEvent: Sendable, Equatable {
   public enum Kind: String, Sendable, CaseIterable {
     case runStart = "run_start", step, epochEnd = "epoch_end", hparamChange = "hparam_change"
     case hparamStaged = "hparam_staged", hparamUnstaged = "hparam_unstaged", command, checkpoint, samples
-    case pause, resume, alert, evalProgress = "eval_progress", eval, runEnd = "run_end"
+    case pause, resume, alert, evalProgress = "eval_progress", eval, runEnd = "run_end", affinity
   }
 
   /// The event's payload, one type per kind.
@@ -34,7 +34,7 @@ public struct TrainingEvent: Sendable, Equatable {
     case runStart(RunStart), step(StepMetrics), epochEnd(EpochEnd), hparamChange(HparamChange)
     case hparamStaged(HparamStaged), hparamUnstaged(HparamUnstaged), command(CommandAnswer)
     case checkpoint(CheckpointWritten), samples(SamplesWritten), pause(Paused), resume(Resumed), alert(Alert)
-    case evalProgress(EvalProgress), eval(Evaluation), runEnd(RunEnd)
+    case evalProgress(EvalProgress), eval(Evaluation), runEnd(RunEnd), affinity(TaskAffinity.Result)
   }
 
   /// The kind of ``payload``.
@@ -55,6 +55,7 @@ public struct TrainingEvent: Sendable, Equatable {
     case .evalProgress: return .evalProgress
     case .eval: return .eval
     case .runEnd: return .runEnd
+    case .affinity: return .affinity
     }
   }
 }

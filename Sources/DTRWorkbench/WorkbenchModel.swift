@@ -57,6 +57,13 @@ public struct WorkbenchModel: Sendable {
     public var epoch: Int
   }
 
+  /// Adjacent- versus distant-bucket means of one task-affinity measurement.
+  public struct AffinityPoint: Sendable, Equatable {
+    /// The step, and the means of cosine and lookahead affinity at bucket distance 1 and ≥ K/2.
+    public var step: Int
+    public var adjacentCosine, distantCosine, adjacentLookahead, distantLookahead: Double
+  }
+
   /// One finished evaluation.
   public struct Evaluation: Sendable, Equatable {
     /// Step, FID-2k, KID (± std) and the evaluator's name.
@@ -132,6 +139,10 @@ public struct WorkbenchModel: Sendable {
   public private(set) var confirmation: String?
   /// Why the run ended, once it did.
   public private(set) var endReason: String?
+  /// The latest task-affinity measurement (`affinity` event).
+  public private(set) var affinity: TaskAffinity.Result?
+  /// Mean affinity of adjacent and of distant buckets at each measurement, oldest first.
+  public private(set) var affinityTrend: [AffinityPoint] = []
   /// The latest refusal of a command this workbench sent.
   public private(set) var rejection: String?
   /// Commands sent and not yet answered, by id.
@@ -289,6 +300,12 @@ public struct WorkbenchModel: Sendable {
       let ev = Evaluation(step: e.step, fid: r.fid2k, kid: r.kid, kidStd: r.kidStd, evaluator: r.evaluator)
       evaluations.append(ev)
       note(e, "FID-2k \(ev.fid.map(Format.value) ?? "?")  KID \(ev.kid.map(Format.value) ?? "?")", .info)
+    case .affinity(let a):
+      affinity = a
+      let cos = a.meanByDistance(a.cosine), look = a.meanByDistance(a.lookahead)
+      affinityTrend.append(AffinityPoint(step: e.step, adjacentCosine: cos.adjacent, distantCosine: cos.distant,
+                                         adjacentLookahead: look.adjacent, distantLookahead: look.distant))
+      note(e, String(format: "task affinity: %.0f%% of bucket pairs conflict", 100 * a.conflictRate), .info)
     case .runEnd(let end):
       endReason = end.reason
       epoch = max(end.epoch, 1)
@@ -311,6 +328,7 @@ public struct WorkbenchModel: Sendable {
     evaluations.removeAll { $0.step > step }
     sampleGrids.removeAll { $0.step > step }
     changes.removeAll { $0.step > step }
+    affinityTrend.removeAll { $0.step > step }
   }
 
   private mutating func note(_ e: TrainingEvent, _ text: String, _ level: LogLine.Level) {

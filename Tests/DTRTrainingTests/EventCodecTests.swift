@@ -26,6 +26,9 @@ final class EventCodecTests: XCTestCase {
       .eval(Evaluation(name: "FID-2k", fid2k: 40.5, kid: 0.03, kidStd: 0.001, evaluator: "fmnist-cnn-v1", seconds: 90,
                        samples: 2000, epoch: 2)),
       .runEnd(RunEnd(reason: "finished", epoch: 10)),
+      .affinity(TaskAffinity.Result(buckets: 2, edges: [0, 500, 1000], cosine: [[1, -0.25], [-0.25, 1]],
+                                    cosineRouted: [[1, 0.5], [0.5, 1]], lookahead: [[0.01, -0.002], [0.003, 0.02]],
+                                    conflictRate: 1, eta: 0.001, seconds: 2.5)),
     ]
   }()
 
