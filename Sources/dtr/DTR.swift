@@ -9,7 +9,7 @@ struct DTR: ParsableCommand {
     commandName: "dtr",
     abstract: "Train diffusion models with Denoising Task Routing on the CPU, and watch them learn.",
     subcommands: [
-      Train.self, Experiment.self, Attach.self, Watch.self, Sample.self, Predict.self, Eval.self, MetricsCommand.self, EvaluatorCommand.self,
+      Train.self, Experiment.self, Attach.self, Affinity.self, Watch.self, Sample.self, Predict.self, Eval.self, MetricsCommand.self, EvaluatorCommand.self,
       Masks.self, Bench.self, Doctor.self,
     ],
     defaultSubcommand: Train.self)

@@ -30,11 +30,14 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "FID-2k/KID with the EMA weights every N epochs (0 = off; default 2).") var evalEvery: Int?
   @Option(help: "Also checkpoint after this many minutes without one (0 = epoch ends only; default 10).")
   var checkpointEveryMinutes: Double?
+  @Option(help: "Measure task affinity between timestep buckets every N steps (0 = off; default once per epoch).")
+  var affinityEverySteps: Int?
 
   func validate() throws {
     if let steps, steps < 1 { throw ValidationError("--steps must be ≥ 1") }
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be ≥ 1") }
     if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be ≥ 0") }
+    if let affinityEverySteps, affinityEverySteps < 0 { throw ValidationError("--affinity-every-steps must be ≥ 0") }
     if let checkpointEveryMinutes, !(checkpointEveryMinutes >= 0) {
       throw ValidationError("--checkpoint-every-minutes must be ≥ 0")
     }
@@ -114,6 +117,10 @@ struct TrainOptions: ParsableArguments {
     add("--keep", keep, .plan, \.keepCheckpoints)
     add("--eval-every", evalEvery, .plan, \.evalEveryEpochs)
     add("--checkpoint-every-minutes", checkpointEveryMinutes, .plan, \.checkpointEveryMinutes)
+    if let affinityEverySteps {
+      out.append(TrainOverride("--affinity-every-steps", .plan, apply: { $0.affinityEverySteps = affinityEverySteps },
+                               describe: { "\($0.affinityEverySteps.map(String.init) ?? "once per epoch")" }))
+    }
     return out
   }
 }

@@ -22,7 +22,7 @@ public enum ExperimentReport {
                                      ylabel: "FID-\(thousands(plan.evalSamples)) (lower is better)", band: true).utf8), to: root + "/fid.gp")
     try AtomicFile.write(Data(script(arms: trained, data: "loss.csv", png: "loss.png", ylabel: "training ε-MSE (unweighted, smoothed)",
                                      band: false).utf8), to: root + "/loss.gp")
-    return plot(root: root, scripts: (evaluated.isEmpty ? [] : ["fid.gp"]) + (trained.isEmpty ? [] : ["loss.gp"]))
+    return Gnuplot.run(scripts: (evaluated.isEmpty ? [] : ["fid.gp"]) + (trained.isEmpty ? [] : ["loss.gp"]), in: root)
   }
 
   /// The per-arm table and the verdict against the baseline.
@@ -114,27 +114,5 @@ public enum ExperimentReport {
     }
     s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
     return s
-  }
-
-  /// Runs gnuplot on each script in `root`; a warning when it is missing or fails.
-  static func plot(root: String, scripts: [String]) -> String? {
-    guard let gnuplot = ["/usr/bin/gnuplot", "/usr/local/bin/gnuplot"].first(where: FileManager.default.isExecutableFile) else {
-      return "gnuplot not found: plots not drawn (install gnuplot-nox; the .csv and .gp files are written)"
-    }
-    for script in scripts {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: gnuplot)
-      p.arguments = [script]
-      p.currentDirectoryURL = URL(fileURLWithPath: root)
-      p.standardError = FileHandle.nullDevice
-      do {
-        try p.run()
-        p.waitUntilExit()
-      } catch {
-        return "gnuplot failed on \(script): \(error)"
-      }
-      if p.terminationStatus != 0 { return "gnuplot failed on \(root)/\(script) (exit \(p.terminationStatus))" }
-    }
-    return nil
   }
 }
