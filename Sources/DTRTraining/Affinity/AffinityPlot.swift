@@ -10,6 +10,7 @@ public enum AffinityPlot {
   public static func write(_ r: TaskAffinity.Result, png: String) throws -> String? {
     let url = URL(fileURLWithPath: png)
     let directory = url.deletingLastPathComponent().path, base = url.deletingPathExtension().lastPathComponent
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var csv = "# matrix,i,j,t_i_from,t_i_to,t_j_from,t_j_to,value\n"
     for (name, m) in [("cosine", r.cosine), ("lookahead", r.lookahead)] {
       for i in 0..<r.buckets {
