@@ -42,7 +42,7 @@ public enum ExperimentReport {
     md += "| arm | seeds | \(final) | Δ \(final) vs baseline [95% CI] | verdict | KID | precision | recall | IS | steps to FID ≤ \(thresholdText) | img/s |\n"
     md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
     for a in r.arms {
-      var delta = "(baseline)", verdict = "–"
+      var delta = a.arm == plan.armNames[0] ? "(baseline)" : "–", verdict = "–"
       if let d = a.fidDifference {
         delta = d.low.map { String(format: "%+.2f [%+.2f, %+.2f]", d.mean, $0, d.high!) } ?? String(format: "%+.2f (one seed)", d.mean)
         switch d.excludesZero {
