@@ -15,8 +15,8 @@ public final class FrameRenderer {
   public func render(_ c: inout WorkbenchController, width: Int, height: Int, _ ctx: RenderContext) -> Canvas {
     var canvas = Canvas(width: width, height: height, style: ctx.style(.mainFg))
     guard let layout = Layout(width: width, height: height) else {
-      Overlays.renderTooSmall(canvas.bounds, ctx, &canvas)
-      if c.overlay == .help { Overlays.renderHelp(readOnly: c.readOnly, canvas.bounds, ctx, &canvas) }
+      TooSmallScreen.render(canvas.bounds, ctx, &canvas)
+      if c.overlay == .help { HelpOverlay.render(readOnly: c.readOnly, canvas.bounds, ctx, &canvas) }
       return canvas
     }
     StatusBar.render(c, layout.status, ctx, &canvas)
@@ -32,15 +32,15 @@ public final class FrameRenderer {
       case .samples: SamplesPanel.render(c.model, c.samples, images: images, r, ctx, &canvas)
       }
     }
-    StatusBar.renderHints(c, layout.hints, ctx, &canvas)
+    HintLine.render(c, layout.hints, ctx, &canvas)
     switch c.overlay {
     case .none: break
-    case .help: Overlays.renderHelp(readOnly: c.readOnly, canvas.bounds, ctx, &canvas)
+    case .help: HelpOverlay.render(readOnly: c.readOnly, canvas.bounds, ctx, &canvas)
     case .editor(let e):
       // Over the loss chart, so the mask preview stays visible (over the body when a panel is expanded).
       let r = c.expanded == nil ? layout.loss : layout.rect(c.expanded!, expanded: c.expanded)
-      Overlays.renderEditor(e, c.model, r, ctx, &canvas)
-    case .confirm(let q): Overlays.renderConfirm(q, canvas.bounds, ctx, &canvas)
+      EditorOverlay.render(e, c.model, r, ctx, &canvas)
+    case .confirm(let q): ConfirmDialog.render(q, canvas.bounds, ctx, &canvas)
     }
     return canvas
   }

@@ -1,20 +1,3 @@
-/// The panels, numbered as the keys that expand them.
-public enum PanelID: Int, CaseIterable, Sendable {
-  case loss = 1, timestepLoss, events, masks, fid, samples
-
-  /// The panel's title (as drawn in its box).
-  public var title: String {
-    switch self {
-    case .loss: return "Loss"
-    case .timestepLoss: return "Per-timestep loss"
-    case .events: return "Events"
-    case .masks: return "Routing masks"
-    case .fid: return "FID"
-    case .samples: return "Samples"
-    }
-  }
-}
-
 /// Where each panel goes for a terminal size: a status line on top, a hint line at the bottom, the loss
 /// chart, per-timestep heatmap and events on the left, masks, FID and samples on the right.
 public struct Layout: Sendable, Equatable {

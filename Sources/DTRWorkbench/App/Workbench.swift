@@ -1,48 +1,6 @@
 import DTRTraining
 import Foundation
 
-/// How the workbench runs.
-public struct WorkbenchOptions: Sendable {
-  /// Theme name (looked up in the themes folder) or path to a `.theme` file.
-  public var theme: String
-  /// Themes folder; nil searches `$DTR_THEMES_DIR`, `./themes` and beside the executable.
-  public var themesDirectory: String?
-  /// Most frames per second (frames are drawn only when something changed).
-  public var maxFramesPerSecond: Double
-  /// true: ASCII glyphs only; false: Unicode; nil: Unicode when the locale is UTF-8.
-  public var ascii: Bool?
-  /// Disables steering even when the session accepts commands.
-  public var readOnly: Bool
-  /// Seconds to wait for the trainer's `run_end` after asking it to stop on quit.
-  public var stopTimeout: Double
-  /// Whether `q`, Ctrl-C and SIGTERM leave the run going (`dtr attach`) instead of stopping it.
-  public var detaches: Bool
-
-  /// Options; the defaults are the default theme, 4 data-driven frames per second (keys redraw at once), automatic glyphs, steering on, 60 s stop wait.
-  public init(theme: String = "default", themesDirectory: String? = nil, maxFramesPerSecond: Double = 4,
-              ascii: Bool? = nil, readOnly: Bool = false, stopTimeout: Double = 60, detaches: Bool = false) {
-    self.detaches = detaches
-    self.theme = theme
-    self.themesDirectory = themesDirectory
-    self.maxFramesPerSecond = maxFramesPerSecond
-    self.ascii = ascii
-    self.readOnly = readOnly
-    self.stopTimeout = stopTimeout
-  }
-}
-
-/// How the workbench ended.
-public enum WorkbenchExit: Equatable, Sendable {
-  /// The user left; the run was read-only, had already ended, or the user left during the stop wait.
-  case quit
-  /// The user quit while training: the trainer was stopped and confirmed with `run_end` (its reason).
-  case stopped(reason: String)
-  /// The user quit while training, but no `run_end` arrived within the stop timeout.
-  case stopTimedOut
-  /// SIGINT or SIGTERM ended the UI (after asking the trainer to stop, when it could be steered).
-  case interrupted(signal: Int32)
-}
-
 /// The terminal workbench: draws a training session live and sends the user's steering commands.
 public enum Workbench {
   /// Runs the UI on the calling (main) thread until the user quits. The trainer runs elsewhere (another

@@ -1,4 +1,4 @@
-/// The top status line and the bottom hint line.
+/// The top status line: run state, progress, hyperparameters and staged changes.
 public enum StatusBar {
   /// The status line: run state, epoch, step, throughput, ETA, α, β, lr, pending changes, read-only mark.
   public static func render(_ c: WorkbenchController, _ r: Rect, _ ctx: RenderContext, _ canvas: inout Canvas) {
@@ -36,18 +36,5 @@ public enum StatusBar {
     let items = m.staged.sorted { $0.key.rawValue < $1.key.rawValue }
       .map { "\(ctx.glyphs.symbol($0.key.rawValue))\(ctx.glyphs.arrow)\(Format.value($0.value.value))" }
     return "pending: applies at epoch \(first)  " + items.joined(separator: " ")
-  }
-
-  /// The bottom line: the current message (or the last confirmation) on the left, key hints on the right.
-  public static func renderHints(_ c: WorkbenchController, _ r: Rect, _ ctx: RenderContext, _ canvas: inout Canvas) {
-    canvas.fill(r, " ", ctx.style(.mainFg))
-    let hints = c.canSteer ? "? help  p pause  e edit  s save  x stop  q quit" : "? help  q quit"
-    let hx = r.x + max(0, r.width - hints.count - 1)
-    canvas.text(hx, r.y, hints, ctx.style(.inactiveFg))
-    if let msg = c.message {
-      canvas.text(r.x + 1, r.y, msg.text, ctx.style(msg.isError ? .errorFg : .hiFg, .bold), maxWidth: hx - r.x - 2)
-    } else if let conf = c.model.confirmation {
-      canvas.text(r.x + 1, r.y, conf, ctx.style(.okFg), maxWidth: hx - r.x - 2)
-    }
   }
 }

@@ -1,43 +1,6 @@
 import DTRModels
 import DTRTraining
 
-/// What a key press asks of the outside world; the controller itself never does I/O.
-public enum Effect: Equatable, Sendable {
-  /// Send this command to the trainer.
-  case send(TrainerCommand)
-  /// Switch to the next theme.
-  case cycleTheme
-  /// Repaint the whole terminal.
-  case redraw
-  /// Leave once the run has ended (a stop was sent), or when the wait times out.
-  case leaveAfterStop
-  /// Leave now.
-  case leave
-}
-
-/// Questions the workbench asks before acting.
-public enum Confirmation: Sendable, Equatable {
-  case stop, quit
-  /// Staging an unusually large value.
-  case stage(Hyperparameter, Double)
-
-  /// The question, ending in `[y/n]`.
-  public var question: String {
-    switch self {
-    case .stop: return "Stop training? The trainer writes a checkpoint first. [y/n]"
-    case .quit: return "Quit? Training stops and writes a checkpoint first. [y/n]"
-    case .stage(let h, let v):
-      return "\(h.rawValue) \(HparamEditor.format(v)) is above \(HparamEditor.format(Hyperparameter.lrConfirmAbove)), "
-        + "far above usual diffusion learning rates. Stage it? [y/n]"
-    }
-  }
-}
-
-/// The modal layer above the panels.
-public enum Overlay: Sendable, Equatable {
-  case none, help, editor(HparamEditor), confirm(Confirmation)
-}
-
 /// The workbench's whole state (the model plus how it is viewed) and its key handling. Pure: keys go in,
 /// ``Effect``s come out, so steering is testable without a terminal or a trainer.
 public struct WorkbenchController: Sendable {
