@@ -10,9 +10,9 @@ public final class FrameRenderer {
   /// A renderer with empty caches.
   public init() {}
 
-  /// The frame for a `width × height` terminal. Panels keep per-frame view state (y scale, cursor steps)
-  /// in the controller.
-  public func render(_ c: inout WorkbenchController, width: Int, height: Int, _ ctx: RenderContext) -> Canvas {
+  /// The frame for a `width × height` terminal, drawn from the controller as it is (its views fitted by
+  /// ``WorkbenchController/fit(width:height:)``); nothing here changes view state.
+  public func render(_ c: WorkbenchController, width: Int, height: Int, _ ctx: RenderContext) -> Canvas {
     var canvas = Canvas(width: width, height: height, style: ctx.style(.mainFg))
     guard let layout = Layout(width: width, height: height) else {
       TooSmallScreen.render(canvas.bounds, ctx, &canvas)
@@ -24,10 +24,10 @@ public final class FrameRenderer {
       let r = layout.rect(panel, expanded: c.expanded)
       guard !r.isEmpty else { continue }
       switch panel {
-      case .loss: LossPanel.render(c.model, &c.loss, r, ctx, &canvas)
+      case .loss: LossPanel.render(c.model, c.loss, r, ctx, &canvas)
       case .timestepLoss: TimestepLossPanel.render(c.model, perBucket: c.perBucketHeat, r, ctx, &canvas)
       case .events: EventsPanel.render(c.model, r, ctx, &canvas)
-      case .masks: MaskPanel.render(masks(for: c), &c.mask, r, ctx, &canvas)
+      case .masks: MaskPanel.render(masks(for: c), c.mask, r, ctx, &canvas)
       case .fid: FIDPanel.render(c.model, r, ctx, &canvas)
       case .samples: SamplesPanel.render(c.model, c.samples, images: images, r, ctx, &canvas)
       }

@@ -83,7 +83,8 @@ public enum Workbench {
       }
       if dirty && (keyPressed || now() - lastFrame >= frame) {
         let (w, h) = term.size
-        term.draw(renderer.render(&controller, width: w, height: h, ctx))
+        controller.fit(width: w, height: h)
+        term.draw(renderer.render(controller, width: w, height: h, ctx))
         dirty = false
         keyPressed = false
         lastFrame = now()

@@ -42,8 +42,27 @@ public enum LossPanel {
   /// Columns reserved for y labels.
   public static let labelWidth = 8
 
+  /// The steps in view (from index `start`, step `firstStep`), whether y is logarithmic (log y needs
+  /// positive values; linear otherwise), and `view.scale` fitted to their losses. The controller stores
+  /// the scale between frames (so it shrinks only with hysteresis); a frame draws with it. Nil before
+  /// the first loss.
+  static func window(_ model: WorkbenchModel, _ view: LossView)
+    -> (start: Int, firstStep: Int, logY: Bool, scale: AutoScale)? {
+    guard let lastStep = model.lossSteps.last else { return nil }
+    let firstShown = view.window.map { lastStep - $0 } ?? model.lossSteps.first!
+    let start = model.lossSteps.firstIndex { $0 >= firstShown } ?? 0
+    var lo = Double.infinity, hi = -Double.infinity
+    for v in model.losses[start...] where v.isFinite {
+      lo = min(lo, v)
+      hi = max(hi, v)
+    }
+    if lo > hi { (lo, hi) = (0, 1) }
+    let logY = view.logY && lo > 0
+    return (start, firstShown, logY, view.scale.fitted(lo: logY ? log10(lo) : lo, hi: logY ? log10(hi) : hi))
+  }
+
   /// Draws the panel into `r`.
-  public static func render(_ model: WorkbenchModel, _ view: inout LossView, _ r: Rect, _ ctx: RenderContext,
+  public static func render(_ model: WorkbenchModel, _ view: LossView, _ r: Rect, _ ctx: RenderContext,
                             _ canvas: inout Canvas) {
     var title = "Loss  ema \(Format.value(view.weight))"
     if view.logY { title += "  log" }
@@ -58,21 +77,11 @@ public enum LossPanel {
     guard plot.width >= 4, plot.height >= 2 else { return }
 
     let smooth = Smoothing.ema(model.losses, weight: view.weight)
+    let (start, firstShown, logY, scale) = window(model, view)!
     let lastStep = model.lossSteps.last!
-    let firstShown = view.window.map { lastStep - $0 } ?? model.lossSteps.first!
-    let start = model.lossSteps.firstIndex { $0 >= firstShown } ?? 0
     let x0 = Double(firstShown), x1 = Double(max(lastStep, firstShown + 1))
-
-    // Log y needs positive values; fall back to linear otherwise.
-    var lo = Double.infinity, hi = -Double.infinity
-    for v in model.losses[start...] where v.isFinite {
-      lo = min(lo, v)
-      hi = max(hi, v)
-    }
-    if lo > hi { (lo, hi) = (0, 1) }
-    let logY = view.logY && lo > 0
     func ty(_ v: Double) -> Double { logY ? log10(v) : v }
-    let range = view.scale.update(lo: ty(lo), hi: ty(hi))
+    let range = scale.range!
 
     var chart = BrailleChart(cols: plot.width, rows: plot.height)
     func px(_ step: Int) -> Int { BrailleChart.dot((Double(step) - x0) / (x1 - x0), of: chart.pixelsWide) }

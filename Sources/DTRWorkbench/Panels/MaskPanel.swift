@@ -1,17 +1,22 @@
-import DTRModels
-
 /// The routing masks as a `[T, C]` heatmap: timesteps down, channels across, each pixel the fraction of
 /// active cells it covers, with a legend and an exact readout at the cursor.
 public enum MaskPanel {
+  /// Where the heatmap goes in a panel drawn into `r`: inside the box, above the legend and readout rows.
+  public static func heatmapArea(_ r: Rect) -> Rect {
+    let inner = r.inset(1)
+    return Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 2)
+  }
+
   /// Draws the panel into `r`.
-  public static func render(_ source: MaskSource?, _ view: inout MaskView, _ r: Rect, _ ctx: RenderContext,
+  public static func render(_ source: MaskSource?, _ view: MaskView, _ r: Rect, _ ctx: RenderContext,
                             _ canvas: inout Canvas) {
     guard let src = source, !src.tables.isEmpty else {
       let inner = ctx.box(&canvas, r, title: "Routing masks")
       canvas.text(inner.x + 1, inner.y, "waiting for the run's config…", ctx.style(.inactiveFg), maxWidth: inner.width - 1)
       return
     }
-    view.block = min(max(view.block, 0), max(min(src.browsable, src.tables.count, src.blocks.count), 1) - 1)
+    let view = view.fitted(blocks: src.blocks, browsable: min(src.browsable, src.tables.count),
+                           timesteps: src.tables[0].timesteps, area: heatmapArea(r))
     let table = src.tables[view.block]
     let g = ctx.glyphs
     var title = "Routing masks  \(src.kind.rawValue) \(g.symbol("alpha"))=\(Format.value(src.alpha))"
@@ -21,15 +26,11 @@ public enum MaskPanel {
     }
     if src.isPreview { title += "  PREVIEW" }
     let inner = ctx.box(&canvas, r, title: title, focused: src.isPreview)
-    let area = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 2)
+    let area = heatmapArea(r)
     guard area.width > 0, area.height > 0 else { return }
 
     let T = table.timesteps, C = table.channels
-    let pw = min(C, area.width), ph = min(T, area.height * 2)
-    view.colsPerPixel = max(1, (C + pw - 1) / pw)
-    view.rowsPerPixel = max(1, (T + ph - 1) / ph)
-    view.t = min(max(view.t, 0), T - 1)
-    view.c = min(max(view.c, 0), C - 1)
+    let (pw, ph) = MaskView.pixels(timesteps: T, channels: C, in: area)
     func span(_ i: Int, _ n: Int, _ total: Int) -> Range<Int> { (i * total / n)..<max((i + 1) * total / n, i * total / n + 1) }
     ctx.paintPixels(&canvas, area, pixelsWide: pw, pixelsHigh: ph, colorOf: { ctx.theme.heat($0) }) { x, y in
       let rows = span(y, ph, T), cols = span(x, pw, C)

@@ -7,23 +7,19 @@ public struct AutoScale: Sendable, Equatable {
   /// A scale with no range yet.
   public init() {}
 
-  /// Updates the range for data spanning `lo…hi` and returns it.
-  @discardableResult
-  public mutating func update(lo: Double, hi: Double) -> ClosedRange<Double> {
+  /// The scale after seeing data spanning `lo…hi`. Fitting the same data again changes nothing, so a
+  /// frame may fit the stored scale once more and draw exactly what the controller stored.
+  public func fitted(lo: Double, hi: Double) -> AutoScale {
     let span = hi - lo
     let margin = span > 0 ? span * 0.05 : max(abs(hi) * 0.05, 1e-6)
     let target = (lo - margin)...(hi + margin)
-    guard let cur = range else {
-      range = target
-      return target
+    var next = range ?? target
+    if lo < next.lowerBound || hi > next.upperBound {
+      next = min(next.lowerBound, target.lowerBound)...max(next.upperBound, target.upperBound)
     }
-    var next = cur
-    if lo < cur.lowerBound || hi > cur.upperBound {
-      next = min(cur.lowerBound, target.lowerBound)...max(cur.upperBound, target.upperBound)
-    } else if span < 0.5 * (cur.upperBound - cur.lowerBound) {
-      next = target
-    }
-    range = next
-    return next
+    if span < 0.5 * (next.upperBound - next.lowerBound) { next = target }
+    var s = self
+    s.range = next
+    return s
   }
 }

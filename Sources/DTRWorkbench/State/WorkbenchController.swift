@@ -43,6 +43,17 @@ public struct WorkbenchController: Sendable {
   /// Whether commands can reach a trainer.
   public var canSteer: Bool { !readOnly && !model.hasEnded }
 
+  /// Fits the view states to a `width × height` frame and to what the model holds now, so that panels
+  /// draw them as they are: the mask cursor inside its block's table, moving one drawn pixel per key, and
+  /// the loss chart's y range (which shrinks only with hysteresis). The UI loop calls it before each frame.
+  public mutating func fit(width: Int, height: Int) {
+    if let layout = Layout(width: width, height: height), let config = model.config {
+      mask = mask.fitted(blocks: config.routedBlocks, browsable: config.browsableBlocks, timesteps: config.timesteps ?? 1,
+                         area: MaskPanel.heatmapArea(layout.rect(.masks, expanded: expanded)))
+    }
+    if let window = LossPanel.window(model, loss) { loss.scale = window.scale }
+  }
+
   /// Handles one key.
   public mutating func handle(_ key: Key) -> [Effect] {
     message = nil
