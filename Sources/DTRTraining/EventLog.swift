@@ -70,11 +70,3 @@ public final class EventLog: @unchecked Sendable {
 
   deinit { try? handle?.close() }
 }
-
-/// A training failure with a one-line, user-facing description that names the problem and the fix.
-public struct TrainingError: Error, CustomStringConvertible {
-  /// The message.
-  public let description: String
-  /// Wraps a message.
-  public init(_ description: String) { self.description = description }
-}

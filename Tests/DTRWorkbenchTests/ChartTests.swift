@@ -24,7 +24,7 @@ final class ChartTests: XCTestCase {
     var view = LossView()
     view.weightIndex = 0
     var canvas = Canvas(width: 30, height: 10)
-    LossPanel.render(model, &view, Rect(x: 0, y: 0, width: 30, height: 10), RenderContext(glyphs: glyphs), &canvas)
+    LossPanel.render(model, view, Rect(x: 0, y: 0, width: 30, height: 10), RenderContext(glyphs: glyphs), &canvas)
     return canvas
   }
 

@@ -5,14 +5,14 @@ import XCTest
 
 final class KeyTableTests: XCTestCase {
   func testHelpIsGeneratedFromTheKeyTableBothWays() {
-    let lines = Overlays.helpLines(readOnly: false).filter { !$0.heading }.map(\.text)
+    let lines = HelpOverlay.lines(readOnly: false).filter { !$0.heading }.map(\.text)
     XCTAssertEqual(lines.count, KeyTable.bindings.count, "one help line per binding, no more")
     for b in KeyTable.bindings {
       XCTAssertTrue(lines.contains { $0.contains(b.label) && $0.hasSuffix(b.help) }, "\(b.label): \(b.help)")
     }
     // The drawn overlay shows every binding's keys.
     var canvas = Canvas(width: 200, height: 60)
-    Overlays.renderHelp(readOnly: false, canvas.bounds, RenderContext(), &canvas)
+    HelpOverlay.render(readOnly: false, canvas.bounds, RenderContext(), &canvas)
     let text = canvas.plainText
     for b in KeyTable.bindings { XCTAssertTrue(text.contains("  " + b.label + " "), b.label) }
   }
@@ -24,7 +24,7 @@ final class KeyTableTests: XCTestCase {
   }
 
   func testReadOnlyHelpMarksSteeringKeys() {
-    let lines = Overlays.helpLines(readOnly: true)
+    let lines = HelpOverlay.lines(readOnly: true)
     let pause = lines.first { $0.text.contains("pause at epoch end") }!
     XCTAssertFalse(pause.enabled)
     XCTAssertTrue(pause.text.hasSuffix("(read-only)"))
@@ -71,7 +71,7 @@ final class KeyTableTests: XCTestCase {
 
     var canvas = Canvas(width: 80, height: 12)
     guard case .editor(let e2) = c.overlay else { return XCTFail() }
-    Overlays.renderEditor(e2, c.model, canvas.bounds, RenderContext(), &canvas)
+    EditorOverlay.render(e2, c.model, canvas.bounds, RenderContext(), &canvas)
     XCTAssertTrue(canvas.plainText.contains("pending: applies at epoch 3"), canvas.plainText)
 
     // The trainer confirms: the staged change clears and a marker appears.

@@ -13,9 +13,10 @@ final class PanelTests: XCTestCase {
     var view = MaskView()
     view.t = cursor.0
     view.c = cursor.1
+    let r = Rect(x: 0, y: 0, width: 50, height: 6)
     var canvas = Canvas(width: 50, height: 6)
-    MaskPanel.render(src, &view, Rect(x: 0, y: 0, width: 50, height: 6), RenderContext(), &canvas)
-    return (canvas, view)
+    MaskPanel.render(src, view, r, RenderContext(), &canvas)
+    return (canvas, view.fitted(blocks: src!.blocks, browsable: src!.browsable, timesteps: 4, area: MaskPanel.heatmapArea(r)))
   }
 
   func testMaskHeatmapCellsMatchTheDTRTable() {
@@ -74,10 +75,27 @@ final class PanelTests: XCTestCase {
       _ = c.handle(.char("N"))
       XCTAssertEqual(c.mask.block, src.tables.count - 1)
       var canvas = Canvas(width: 100, height: 12)
-      MaskPanel.render(src, &c.mask, Rect(x: 0, y: 0, width: 100, height: 12), RenderContext(), &canvas)
+      MaskPanel.render(src, c.mask, Rect(x: 0, y: 0, width: 100, height: 12), RenderContext(), &canvas)
       XCTAssertTrue(canvas.row(0).contains("block 11/11 output_blocks.5.0 C=32"), canvas.row(0))
       XCTAssertTrue(canvas.plainText.contains("1000×32, 25 on per row"), canvas.plainText)
     }
+  }
+
+  /// The controller fits the mask view to the panel the frame draws (T = 1000 and C = 64 in an 80×24
+  /// screen's mask panel: 100 timesteps and 2 channels per drawn pixel), so a key moves the cursor one
+  /// pixel; the panel then draws the view as stored.
+  func testControllerFitsTheMaskCursorToTheDrawnPanel() {
+    var c = WorkbenchController(model: Fixtures.model([Fixtures.runStart(hidden: 64, timesteps: 1000)]), readOnly: true)
+    c.fit(width: 80, height: 24)
+    XCTAssertEqual(c.mask.rowsPerPixel, 100)
+    XCTAssertEqual(c.mask.colsPerPixel, 2)
+    _ = c.handle(.down)
+    _ = c.handle(.right)
+    XCTAssertEqual([c.mask.t, c.mask.c], [100, 2])
+    let frame = FrameRenderer().render(c, width: 80, height: 24, RenderContext()).plainText
+    XCTAssertTrue(frame.contains("t=100 c=2 "), frame)
+    c.fit(width: 160, height: 48)
+    XCTAssertLessThan(c.mask.rowsPerPixel, 100, "a bigger panel draws more pixels")
   }
 
   func fidCanvas(_ events: [TrainingEvent]) -> Canvas {
@@ -146,12 +164,12 @@ final class PanelTests: XCTestCase {
   }
 
   func testFullFrameHasFixedTitlesAndTooSmallScreen() {
-    var c = WorkbenchController(model: Fixtures.model([Fixtures.runStart(), Fixtures.step(1, loss: 0.5)]), readOnly: false)
-    let frame = FrameRenderer().render(&c, width: 120, height: 40, RenderContext()).plainText
+    let c = WorkbenchController(model: Fixtures.model([Fixtures.runStart(), Fixtures.step(1, loss: 0.5)]), readOnly: false)
+    let frame = FrameRenderer().render(c, width: 120, height: 40, RenderContext()).plainText
     for title in ["Loss", "Routing masks", "Per-timestep loss", "FID", "Samples", "Events", "RUNNING"] {
       XCTAssertTrue(frame.contains(title), title)
     }
-    let small = FrameRenderer().render(&c, width: 60, height: 20, RenderContext()).plainText
+    let small = FrameRenderer().render(c, width: 60, height: 20, RenderContext()).plainText
     XCTAssertTrue(small.contains("terminal too small: need 80×24"), small)
   }
 
@@ -170,7 +188,7 @@ final class PanelTests: XCTestCase {
     c.loss.logY = true
     for glyphs in [Glyphs.utf8, .ascii] {
       for color in [true, false] {
-        let frame = FrameRenderer().render(&c, width: 100, height: 30, RenderContext(glyphs: glyphs, color: color))
+        let frame = FrameRenderer().render(c, width: 100, height: 30, RenderContext(glyphs: glyphs, color: color))
         XCTAssertTrue(frame.plainText.contains("Loss"))
       }
     }

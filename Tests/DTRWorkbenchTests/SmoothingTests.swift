@@ -24,13 +24,24 @@ final class SmoothingTests: XCTestCase {
   }
 
   func testAutoScaleGrowsAtOnceAndShrinksOnlyWithHysteresis() {
-    var a = AutoScale()
-    let r0 = a.update(lo: 0, hi: 1)
+    let a = AutoScale().fitted(lo: 0, hi: 1)
+    let r0 = a.range!
     XCTAssertEqual(r0.lowerBound, -0.05, accuracy: 1e-12)
     XCTAssertEqual(r0.upperBound, 1.05, accuracy: 1e-12)
-    XCTAssertEqual(a.update(lo: 0.3, hi: 0.9), r0, "data filling more than half: no change")
-    XCTAssertGreaterThanOrEqual(a.update(lo: 0, hi: 2).upperBound, 2, "grows at once")
-    let shrunk = a.update(lo: 0.5, hi: 0.6)
+    XCTAssertEqual(a.fitted(lo: 0.3, hi: 0.9), a, "data filling more than half: no change")
+    let grown = a.fitted(lo: 0, hi: 2)
+    XCTAssertGreaterThanOrEqual(grown.range!.upperBound, 2, "grows at once")
+    let shrunk = grown.fitted(lo: 0.5, hi: 0.6).range!
     XCTAssertLessThan(shrunk.upperBound - shrunk.lowerBound, 0.2, "shrinks when data fills under half")
+  }
+
+  /// Fitting the same data twice gives the same scale (a frame that fits the stored scale again draws what
+  /// the controller stored), also right after growing past data that then fills under half of the range.
+  func testAutoScaleFittingIsIdempotent() {
+    let a = AutoScale().fitted(lo: 0, hi: 10)
+    for (lo, hi) in [(11.0, 12.0), (0.0, 10.0), (3.0, 4.0), (5.0, 5.0), (-1.0, 30.0)] {
+      let once = a.fitted(lo: lo, hi: hi)
+      XCTAssertEqual(once.fitted(lo: lo, hi: hi), once, "\(lo)…\(hi)")
+    }
   }
 }

@@ -1,0 +1,4 @@
+/// The modal layer above the panels.
+public enum Overlay: Sendable, Equatable {
+  case none, help, editor(HparamEditor), confirm(Confirmation)
+}
