@@ -342,7 +342,7 @@ public final class Trainer: @unchecked Sendable {
   /// event; the weights, optimizer, EMA and random streams are left as they were.
   public func measureAffinity() {
     do {
-      if affinityProbe == nil { affinityProbe = try TaskAffinity(config: config, buckets: config.lossBuckets) }
+      if affinityProbe == nil { affinityProbe = try TaskAffinity(config: config, buckets: config.lossBuckets, perBucket: 16) }
       emit(.affinity(affinityProbe!.measure(model)))
     } catch {
       config.affinityEverySteps = 0
