@@ -12,12 +12,11 @@ struct BenchOps: ParsableCommand {
 
   func run() throws {
     let out = BenchOutput(json: json)
-    let bw = measureBandwidth()
-    let peak = SgemmProbe.measure(m: 6272, n: 512, k: 512)
-    out.emit(["op": "ceiling", "triad_gb_s": bw, "sgemm_gflops_6272x512x512": peak,
-              "blas_core": BLASRuntime.shared.coreName],
-             row: String(format: "ceilings: stream triad %.1f GB/s (2 threads), sgemm 6272×512×512 %.0f GFLOP/s (%@)",
-                         bw, peak, BLASRuntime.shared.coreName))
+    let ceiling = MachineCeiling.current()
+    let bw = ceiling.triadGBs
+    out.emit(["op": "ceiling", "triad_gb_s": bw, "sgemm_gflops_1536cubed": ceiling.sgemmGFLOPs, "cpu": ceiling.cpu,
+              "blas_core": ceiling.blasCore],
+             row: "measured ceilings: " + ceiling.summary)
     let region = bestTime(repeats: repeats) {
       for _ in 0..<1000 { Parallel.forRange(Parallel.workers, minChunk: 1) { _, _ in } }
     } / 1000
@@ -124,16 +123,4 @@ struct BenchOps: ParsableCommand {
   }
 
   /// Stream-triad bandwidth with the engine's workers (GB/s, 3 arrays × 4 bytes per element).
-  private func measureBandwidth() -> Double {
-    let n = 1 << 24
-    let a = Tensor([n]), b = Tensor([n]), c = Tensor([n])
-    for i in 0..<n { b[i] = 1; c[i] = 2 }
-    let t = bestTime(repeats: 5) {
-      let ap = a.data, bp = b.data, cp = c.data
-      Parallel.forRange(n, minChunk: 1 << 16) { s, e in
-        for i in s..<e { ap[i] = bp[i] + 0.5 * cp[i] }
-      }
-    }
-    return Double(3 * n * 4) / t / 1e9
-  }
 }

@@ -40,13 +40,14 @@ struct BenchTrain: ParsableCommand {
     let msPerStep = secs / Double(steps) * 1e3
     let imgPerS = Double(batch * steps) / secs
     let gflops = 3 * cfg.model.forwardFLOPsPerImage * imgPerS / 1e9
-    let peak = MachinePeak.gflops
+    let ceiling = MachineCeiling.current()
+    let peak = ceiling.sgemmGFLOPs
     let rss = peakRSSMiB()
     let c = cfg.model
     let name = "\(cfg.preset) \(c.shapeDescription) routing=\(c.routing.rawValue)"
     var obj: [String: Any] = [
       "config": name, "batch": batch, "steps": steps, "img_per_s": imgPerS, "ms_per_step": msPerStep,
-      "gflops": gflops, "peak_share": gflops / peak, "machine_peak_gflops": peak, "peak_rss_mib": rss,
+      "gflops": gflops, "ceiling_share": gflops / peak, "ceiling_sgemm_gflops": peak, "cpu": ceiling.cpu, "peak_rss_mib": rss,
       "blas_core": BLASRuntime.shared.coreName, "threads": Parallel.workers,
       "engine_splits_gemms": BLASRuntime.shared.engineSplitsGEMMs,
     ]
@@ -63,8 +64,9 @@ struct BenchTrain: ParsableCommand {
       return
     }
     print("\(name), batch \(batch), \(steps) steps, kernel \(BLASRuntime.shared.coreName)")
-    print(String(format: "  %.1f img/s   %.1f ms/step   %.1f GFLOP/s (%.0f%% of %.0f peak)   peak RSS %.0f MiB",
+    print(String(format: "  %.1f img/s   %.1f ms/step   %.1f GFLOP/s (%.0f%% of this machine's measured %.0f)   peak RSS %.0f MiB",
                  imgPerS, msPerStep, gflops, 100 * gflops / peak, peak, rss))
+    print("  ceiling: " + ceiling.summary)
     if profile {
       for cat in Profiler.Category.allCases {
         let ms = (parts[cat] ?? 0) / Double(steps) * 1e3
@@ -106,19 +108,4 @@ struct BenchSample: ParsableCommand {
                    Double(n) / secs, peakRSSMiB()))
     }
   }
-}
-
-/// The machine's fp32 FMA peak: cores × GHz × flops/cycle (64 with AVX-512, 32 with AVX2).
-enum MachinePeak {
-  static let gflops: Double = {
-    let cpu = CPUFeatures.current()
-    let perCycle: Double = cpu.flags.contains("avx512f") ? 64 : cpu.flags.contains("avx2") ? 32 : 8
-    var mhz = 2700.0
-    if let s = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-      let line = s.split(separator: "\n").first(where: { $0.hasPrefix("cpu MHz") }),
-      let v = Double(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) {
-      mhz = v
-    }
-    return Double(ProcessInfo.processInfo.activeProcessorCount) * mhz / 1000 * perCycle
-  }()
 }

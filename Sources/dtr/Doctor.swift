@@ -13,17 +13,23 @@ struct Doctor: ParsableCommand {
   @Option(help: "Fashion-MNIST directory to check.")
   var dataDir = FashionMNISTLocation.defaultDirectory
 
+  @Flag(help: "Measure the machine's ceilings again instead of using the cached ones.")
+  var remeasure = false
+
   func run() throws {
     let blas = BLASRuntime.shared
     let gflops = SgemmProbe.measure(m: 6272, n: 128, k: 128)
     let data = FashionMNISTLocation.check(directory: dataDir)
     let cpu = CPUFeatures.current()
+    var ceiling = MachineCeiling.current(remeasure: remeasure)
+    ceiling.raise(to: gflops)
     if json {
       let obj: [String: Any] = [
         "blas_library": blas.libraryPath, "blas_core": blas.coreName, "blas_core_source": blas.coreSource.rawValue,
         "blas_core_automatic": blas.automaticCore, "blas_threads": blas.threads, "engine_splits_gemms": blas.engineSplitsGEMMs,
         "blas_verified": blas.verified, "sgemm_gflops": (gflops * 10).rounded() / 10,
         "sgemm_shape": "6272x128x128", "cpu": cpu.modelName, "engine_workers": Parallel.workers,
+        "ceiling_sgemm_gflops": ceiling.sgemmGFLOPs, "ceiling_triad_gb_s": ceiling.triadGBs, "ceiling_measured": ceiling.measured,
         "dataset_found": data.found, "dataset_dir": dataDir,
       ]
       let out = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
@@ -42,7 +48,10 @@ struct Doctor: ParsableCommand {
     rows.append(("blas threads", blas.engineSplitsGEMMs
       ? "1 per call; the engine splits each GEMM over \(Parallel.workers) worker\(Parallel.workers == 1 ? "" : "s")"
       : "\(blas.threads) (OPENBLAS_NUM_THREADS)"))
-    rows.append(("sgemm 6272×128×128", String(format: "%.1f GFLOP/s", gflops)))
+    rows.append(("sgemm 6272×128×128", String(format: "%.1f GFLOP/s (%.0f%% of this machine's ceiling)", gflops,
+                                                100 * gflops / ceiling.sgemmGFLOPs)))
+    rows.append(("measured ceiling", String(format: "sgemm 1536³ %.0f GFLOP/s on %d workers, triad %.1f GB/s (%@; --remeasure)",
+                                            ceiling.sgemmGFLOPs, ceiling.workers, ceiling.triadGBs, ceiling.measured)))
     rows.append(("fashion-mnist", data.found ? "found in \(dataDir)" : "MISSING: \(data.problem)"))
     let w = rows.map(\.0.count).max() ?? 0
     for (k, v) in rows { print(k.padding(toLength: w, withPad: " ", startingAt: 0) + "  " + v) }
