@@ -36,7 +36,7 @@ public struct ExperimentResults: Codable, Sendable {
     public var fid: SampleSummary?, kid: SampleSummary?, precision: SampleSummary?, recall: SampleSummary?, inceptionScore: SampleSummary?
     /// Final FID minus the baseline's, paired by seed (nil for the baseline itself).
     public var fidDifference: SampleSummary?
-    /// Mean over seeds of the first evaluation step whose FID reached the threshold (nil: some seed never did).
+    /// The first evaluation step at which the arm's mean FID over seeds reached the threshold (nil: never).
     public var stepsToThreshold: Double?
     /// Mean training throughput.
     public var imagesPerSecond: Double?
@@ -121,10 +121,14 @@ public struct ExperimentResults: Codable, Sendable {
       let pairs = done.compactMap { c in base[c.seed].map { (c.final!.report.fid, $0) } }
       if !pairs.isEmpty { difference = SampleSummary.paired(pairs.map(\.0), minus: pairs.map(\.1)) }
     }
+    // Steps to the threshold on the arm's mean curve (mean over its finished seeds at each evaluation step).
     var steps: Double?
     if let threshold, !done.isEmpty {
-      let reached = done.map { c in c.evals.first { $0.fid <= threshold }?.step }
-      if reached.allSatisfy({ $0 != nil }) { steps = Double(reached.map { $0! }.reduce(0, +)) / Double(reached.count) }
+      let evalSteps = Set(done.flatMap { $0.evals.map(\.step) }).sorted()
+      steps = evalSteps.first { step in
+        let v = done.compactMap { c in c.evals.last { $0.step == step }?.fid }
+        return v.count == done.count && v.reduce(0, +) / Double(v.count) <= threshold
+      }.map(Double.init)
     }
     let rates = cells.compactMap(\.imagesPerSecond)
     return ArmSummary(arm: arm, seeds: done.count, fid: summary { $0.fid }, kid: summary { $0.kid }, precision: summary { $0.precision },
