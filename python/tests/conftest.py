@@ -16,7 +16,7 @@ def env():
 
 
 def torchrun(n, *args, **kw):
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(n), "--master_port", "0",
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(n),
            "-m", "dtr_torch.train", "--threads", "1"] + [str(a) for a in args]
     if n == 1:
         cmd = [sys.executable, "-m", "dtr_torch.train", "--threads", "1"] + [str(a) for a in args]
