@@ -1,0 +1,69 @@
+"""Routing tables: DTR (dtr-spec.md §2.1), R-TR (random, seeded as the Swift engine seeds it) and none.
+
+Written from the spec; the Swift engine's tables are matched by test, not imported.
+"""
+import numpy as np
+
+GAMMA = 0x9E3779B97F4A7C15
+M64 = (1 << 64) - 1
+
+
+class SplitMix64:
+    """SplitMix64 as the Swift engine's `SplitMix64` (state += γ; mix)."""
+
+    def __init__(self, seed):
+        self.state = seed & M64
+
+    def next(self):
+        self.state = (self.state + GAMMA) & M64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+        return z ^ (z >> 31)
+
+    def permutation(self, n):
+        """Fisher–Yates from the top, index drawn as next() % (i+1)."""
+        p = list(range(n))
+        for i in range(n - 1, 0, -1):
+            j = self.next() % (i + 1)
+            p[i], p[j] = p[j], p[i]
+        return p
+
+
+def dtr_starts(T, C, alpha, beta):
+    n = int(C * beta)
+    last = C - n
+    u = np.array([1.0 if t == T - 1 else (t / (T - 1) if T > 1 else 0.0) for t in range(T)])
+    # np.round is round-half-to-even, as the official code's .round().
+    return np.round(u ** alpha * last).astype(np.int64), n
+
+
+def dtr_mask(T, C, alpha, beta):
+    starts, n = dtr_starts(T, C, alpha, beta)
+    c = np.arange(C)[None, :]
+    return ((c >= starts[:, None]) & (c < starts[:, None] + n)).astype(np.float32)
+
+
+def random_mask(T, C, beta, seed):
+    n = int(C * beta)
+    rng = SplitMix64(seed)
+    m = np.zeros((T, C), dtype=np.float32)
+    for t in range(T):
+        m[t, rng.permutation(C)[:n]] = 1
+    return m
+
+
+def tables(model_cfg):
+    """One [T, C] table per block, as ModelConfig.routingTables(): block b of random routing uses seed
+    routingSeed + b; DTR and none share one table (none: all ones)."""
+    T, C, depth = model_cfg["timesteps"], model_cfg["hidden"], model_cfg["depth"]
+    kind = model_cfg["routing"]
+    if kind == "dtr":
+        m = dtr_mask(T, C, model_cfg["alpha"], model_cfg["beta"])
+        return np.stack([m] * depth)
+    if kind == "random":
+        return np.stack([random_mask(T, C, model_cfg["beta"], (model_cfg["routingSeed"] + b) & M64)
+                         for b in range(depth)])
+    if kind == "none":
+        return np.ones((depth, T, C), dtype=np.float32)
+    raise ValueError(f"unknown routing '{kind}'; use dtr, random or none")

@@ -1,0 +1,54 @@
+import numpy as np
+import torch
+
+from dtr_torch import config as cfgmod
+from dtr_torch.model import DiT
+from dtr_torch.routing import dtr_starts, tables
+
+
+def test_dtr_mask_starts_match_spec_vectors():
+    # dtr-spec.md §2.1 (numpy, β=0.8, α=4, T=1000): start[t] at t=0,100,…,900 and 999
+    at = list(range(0, 1000, 100)) + [999]
+    for C, want in [(384, [0, 0, 0, 1, 2, 5, 10, 19, 32, 51, 77]), (256, [0, 0, 0, 0, 1, 3, 7, 13, 21, 34, 52]),
+                    (128, [0, 0, 0, 0, 1, 2, 3, 6, 11, 17, 26])]:
+        s, n = dtr_starts(1000, C, 4.0, 0.8)
+        assert [int(s[t]) for t in at] == want and n == int(C * 0.8)
+    assert list(dtr_starts(10, 10, 1.0, 0.5)[0]) == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5]
+    assert list(dtr_starts(10, 10, 4.0, 0.5)[0]) == [0, 0, 0, 0, 0, 0, 1, 2, 3, 5]
+
+
+def test_random_tables_have_width_and_differ_per_block():
+    m = cfgmod.preset_model("tiny")
+    m["routing"], m["routingSeed"] = "random", 0xA5
+    t = tables(m)
+    assert t.shape == (2, 1000, 64)
+    assert (t.sum(-1) == int(64 * 0.8)).all()
+    assert not np.array_equal(t[0], t[1])
+
+
+def test_zero_init_is_identity_and_beta_one_is_vanilla():
+    torch.manual_seed(0)
+    m = cfgmod.preset_model("tiny")
+    net = DiT(m)
+    x = torch.randn(3, 1, 28, 28)
+    t = torch.tensor([0, 500, 999])
+    y = torch.tensor([1, 2, 10])
+    assert net(x, t, y).abs().max() == 0
+    for p in net.parameters():
+        if p.requires_grad:
+            p.data.normal_(0, 0.05)
+    m1 = dict(m, beta=1.0)
+    vanilla = DiT(dict(m1, routing="none"))
+    vanilla.load_state_dict(net.state_dict())
+    net.set_routing(4.0, 1.0)
+    assert torch.allclose(net(x, t, y), vanilla(x, t, y), atol=1e-6)
+
+
+def test_state_dict_names_are_the_reference_dits():
+    names = set(DiT(cfgmod.preset_model("tiny")).state_dict())
+    for n in ["x_embedder.proj.weight", "pos_embed", "t_embedder.mlp.0.weight", "t_embedder.mlp.2.bias",
+              "y_embedder.embedding_table.weight", "blocks.1.attn.qkv.weight", "blocks.1.attn.proj.bias",
+              "blocks.0.mlp.fc1.weight", "blocks.0.mlp.fc2.bias", "blocks.0.adaLN_modulation.1.weight",
+              "final_layer.adaLN_modulation.1.bias", "final_layer.linear.weight"]:
+        assert n in names
+    assert not any("masks" in n for n in names)
