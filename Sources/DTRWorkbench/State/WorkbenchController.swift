@@ -100,8 +100,9 @@ public struct WorkbenchController: Sendable {
 
   private mutating func stage(_ h: Hyperparameter, _ v: Double) -> [Effect] {
     let effects = send(.stage(h, v))
-    let when = model.runState == .paused ? "applies at once (paused)" : "applies from epoch \(model.staged[h]?.epoch ?? model.nextEpoch)"
-    message = ("staged \(h.rawValue) = \(HparamEditor.format(v)): \(when) (Esc closes the editor)", false)
+    let value = "\(h.rawValue) = \(HparamEditor.format(v))"
+    message = (model.runState == .paused ? "\(value) applies at once (the run is paused)"
+      : "staged \(value): applies from epoch \(model.staged[h]?.epoch ?? model.nextEpoch) (Esc closes the editor)", false)
     return effects
   }
 
