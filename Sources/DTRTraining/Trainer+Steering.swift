@@ -37,7 +37,8 @@ extension Trainer {
         answer(.applied)
       } else {
         staged[h] = v
-        emit(.hparamStaged(HparamStaged(name: h, new: v, epoch: state.epoch + 2)))
+        // The first epoch that trains with it: the next one, or the one after the epoch under way.
+        emit(.hparamStaged(HparamStaged(name: h, new: v, epoch: state.epoch + (closingEpoch ? 1 : 2))))
         answer(.staged)
       }
     case .unstage(let h):

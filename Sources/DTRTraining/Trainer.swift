@@ -47,6 +47,9 @@ public final class Trainer: @unchecked Sendable {
   private let discardedCommands: Int
   var staged: [Hyperparameter: Double] = [:]
   var pauseAtEpochEnd = false
+  /// True from an epoch's end until the changes staged for it are applied: a change staged meanwhile
+  /// (while the epoch's checkpoint, grid or FID is under way) still applies at this boundary.
+  var closingEpoch = false
   var paused = false
   var stopRequested = false
   private var consecutiveBadSteps = 0
@@ -301,6 +304,7 @@ public final class Trainer: @unchecked Sendable {
   private func endEpoch() {
     state.epoch += 1
     state.stepInEpoch = 0
+    closingEpoch = true
     let mean = epochLossCount > 0 ? epochLossSum / Double(epochLossCount) : .nan
     emit(.epochEnd(EpochEnd(epoch: state.epoch, meanLoss: mean.finite, seconds: Date().timeIntervalSince(epochStart))))
     epochLossSum = 0
@@ -316,6 +320,7 @@ public final class Trainer: @unchecked Sendable {
     if config.sampleEveryEpochs > 0 && state.epoch % config.sampleEveryEpochs == 0 { writeSampleGrid() }
     if config.evalEveryEpochs > 0 && state.epoch % config.evalEveryEpochs == 0 { evaluate() }
     applyStaged()
+    closingEpoch = false
     if pauseAtEpochEnd { pause(at: "epoch") }
   }
 

@@ -5,16 +5,60 @@ import XCTest
 
 final class KeyTableTests: XCTestCase {
   func testHelpIsGeneratedFromTheKeyTableBothWays() {
-    let lines = HelpOverlay.lines(readOnly: false).filter { !$0.heading }.map(\.text)
-    XCTAssertEqual(lines.count, KeyTable.bindings.count, "one help line per binding, no more")
+    let rows = HelpOverlay.blocks(readOnly: false, width: 1000).flatMap { $0 }.filter { !$0.heading }.map(\.text)
+    XCTAssertEqual(rows.count, KeyTable.bindings.count, "one help row per binding, no more")
     for b in KeyTable.bindings {
-      XCTAssertTrue(lines.contains { $0.contains(b.label) && $0.hasSuffix(b.help) }, "\(b.label): \(b.help)")
+      XCTAssertTrue(rows.contains { $0.contains(b.label) && $0.hasSuffix(b.help) }, "\(b.label): \(b.help)")
     }
     // The drawn overlay shows every binding's keys.
     var canvas = Canvas(width: 200, height: 60)
-    HelpOverlay.render(readOnly: false, canvas.bounds, RenderContext(), &canvas)
+    HelpOverlay.render(readOnly: false, scroll: 0, canvas.bounds, RenderContext(), &canvas)
     let text = canvas.plainText
     for b in KeyTable.bindings { XCTAssertTrue(text.contains("  " + b.label + " "), b.label) }
+    XCTAssertFalse(text.contains("more below"), "200×60 holds the whole help")
+  }
+
+  /// Narrow help wraps each description beside its keys: no row is wider than asked, and every
+  /// description reads whole from its rows.
+  func testHelpWrapsDescriptionsWhole() {
+    for width in [40, 60, 77] {
+      let blocks = HelpOverlay.blocks(readOnly: true, width: width)
+      for row in blocks.joined() { XCTAssertLessThanOrEqual(row.text.count, width, row.text) }
+      let bindingBlocks = blocks.map { $0.filter { !$0.heading } }
+      XCTAssertEqual(bindingBlocks.count, KeyTable.bindings.count)
+      for (b, rows) in zip(KeyTable.bindings, bindingBlocks) {
+        let read = rows.map(\.text).joined(separator: " ").split(separator: " ").joined(separator: " ")
+        XCTAssertTrue(read.hasSuffix(b.help + (b.readOnly ? "" : " (read-only)")), "\(width): \(read)")
+      }
+    }
+  }
+
+  /// At 80×24 the help scrolls: Up/Down by a row, PgUp/PgDn by a page, within its rows; the position
+  /// and the scroll keys are on its frame; any other key closes it.
+  func testHelpScrollsWhenItDoesNotFit() {
+    var c = running()
+    c.fit(width: 80, height: 24)
+    _ = c.handle(.char("?"))
+    func frame() -> String { FrameRenderer().render(c, width: 80, height: 24, RenderContext()).plainText }
+    XCTAssertTrue(frame().contains("Keys  Up Down PgUp PgDn scroll, any other key closes"), frame())
+    XCTAssertTrue(frame().contains("1–20 of "), frame())
+    XCTAssertTrue(frame().contains("more below"))
+    _ = c.handle(.down)
+    XCTAssertEqual(c.helpScroll, 1)
+    XCTAssertEqual(c.overlay, .help)
+    _ = c.handle(.up)
+    _ = c.handle(.up)
+    XCTAssertEqual(c.helpScroll, 0, "not above the top")
+    for _ in 0..<10 { _ = c.handle(.pageDown) }
+    XCTAssertFalse(frame().contains("more below"), "PgDn stops at the end")
+    let end = c.helpScroll
+    XCTAssertGreaterThan(end, 0)
+    _ = c.handle(.pageUp)
+    XCTAssertEqual(c.helpScroll, end - 20)
+    c.fit(width: 200, height: 60)
+    XCTAssertEqual(c.helpScroll, 0, "a screen that holds everything does not scroll")
+    _ = c.handle(.char("w"))
+    XCTAssertEqual(c.overlay, .none)
   }
 
   func testEveryKeyDispatchesToItsOwnBinding() {
@@ -24,11 +68,11 @@ final class KeyTableTests: XCTestCase {
   }
 
   func testReadOnlyHelpMarksSteeringKeys() {
-    let lines = HelpOverlay.lines(readOnly: true)
-    let pause = lines.first { $0.text.contains("pause at epoch end") }!
+    let rows = HelpOverlay.blocks(readOnly: true, width: 1000).flatMap { $0 }
+    let pause = rows.first { $0.text.contains("pause at epoch end") }!
     XCTAssertFalse(pause.enabled)
     XCTAssertTrue(pause.text.hasSuffix("(read-only)"))
-    XCTAssertTrue(lines.first { $0.text.contains("toggle log y") }!.enabled)
+    XCTAssertTrue(rows.first { $0.text.contains("toggle log y") }!.enabled)
   }
 
   func running() -> WorkbenchController {

@@ -80,6 +80,31 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(m.rejection, "stage rejected: because")
   }
 
+  /// A change staged while paused applies at once: it is never shown as waiting for an epoch, and the
+  /// events say whether it applied at an epoch boundary or mid-epoch.
+  func testAChangeStagedWhilePausedIsNotShownAsPending() {
+    var c = WorkbenchController(model: Fixtures.model([Fixtures.runStart(), Fixtures.step(150, loss: 0.5, epoch: 2),
+                                                       Fixtures.at(150, .pause(Paused(at: "step")))]), readOnly: false)
+    _ = c.handle(.char("l"))
+    for ch in "3e-4" { _ = c.handle(.char(ch)) }
+    XCTAssertEqual(c.handle(.enter), [.send(.stage(.lr, 3e-4))])
+    XCTAssertTrue(c.model.staged.isEmpty, "paused: nothing waits for an epoch")
+    XCTAssertEqual(c.message?.text, "lr = 0.0003 applies at once (the run is paused)")
+    c.model.apply(Fixtures.at(150, .hparamChange(HparamChange(name: .lr, old: 1e-4, new: 3e-4, source: "control", epoch: 2))))
+    XCTAssertEqual(c.model.log.last?.text, "lr 1.0e-04 → 3.0e-04 (control) at once, in epoch 2")
+    c.model.apply(Fixtures.at(200, .hparamChange(HparamChange(name: .beta, old: 0.5, new: 0.25, source: "control", epoch: 3))))
+    XCTAssertEqual(c.model.log.last?.text, "beta 0.5 → 0.25 (control) from epoch 3")
+  }
+
+  /// The end of the last epoch does not start another: the status stays at epoch N of N.
+  func testTheLastEpochsEndKeepsTheEpochCount() {
+    var m = Fixtures.model([Fixtures.runStart(), Fixtures.step(900, loss: 0.5, epoch: 9)])
+    m.apply(Fixtures.at(900, .epochEnd(EpochEnd(epoch: 9, meanLoss: 0.5, seconds: 1))))
+    XCTAssertEqual(m.epoch, 10)
+    m.apply(Fixtures.at(1000, .epochEnd(EpochEnd(epoch: 10, meanLoss: 0.5, seconds: 1))))
+    XCTAssertEqual(m.epoch, 10, "not 11 of 10 while the last epoch's grid and FID run")
+  }
+
   /// A resumed run drops what the interrupted run logged after the checkpoint, so no segment is doubled.
   func testResumeDropsRecordsPastTheCheckpoint() {
     var events = [Fixtures.runStart()] + (1...10).map { Fixtures.step($0, loss: 1) }

@@ -16,7 +16,7 @@ public final class FrameRenderer {
     var canvas = Canvas(width: width, height: height, style: ctx.style(.mainFg))
     guard let layout = Layout(width: width, height: height) else {
       TooSmallScreen.render(canvas.bounds, ctx, &canvas)
-      if c.overlay == .help { HelpOverlay.render(readOnly: c.readOnly, canvas.bounds, ctx, &canvas) }
+      if c.overlay == .help { HelpOverlay.render(readOnly: c.readOnly, scroll: c.helpScroll, canvas.bounds, ctx, &canvas) }
       return canvas
     }
     StatusBar.render(c, layout.status, ctx, &canvas)
@@ -35,7 +35,7 @@ public final class FrameRenderer {
     HintLine.render(c, layout.hints, ctx, &canvas)
     switch c.overlay {
     case .none: break
-    case .help: HelpOverlay.render(readOnly: c.readOnly, canvas.bounds, ctx, &canvas)
+    case .help: HelpOverlay.render(readOnly: c.readOnly, scroll: c.helpScroll, canvas.bounds, ctx, &canvas)
     case .editor(let e):
       // Over the loss chart, so the mask preview stays visible (over the body when a panel is expanded).
       let r = c.expanded == nil ? layout.loss : layout.rect(c.expanded!, expanded: c.expanded)

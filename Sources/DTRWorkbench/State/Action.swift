@@ -6,6 +6,8 @@ public enum Action: Hashable, Sendable {
   case toggleHelp, quit, pause, pauseNow, edit(Hyperparameter), unstageAll, saveCheckpoint, stop
   case cycleSmoothing, toggleLogY, zoomIn, zoomOut, moveCursor(dt: Int, dc: Int), block(Int), scrubSamples(Int)
   case toggleHeatScale, cycleTheme, redraw, expand(PanelID?)
+  // help overlay: scroll by lines, by pages
+  case scrollHelp(Int), pageHelp(Int)
   // editor
   case nextField, previousField, nudgeUp, nudgeDown, typeText, deleteChar, stageValue, unstageField, closeEditor
   // confirmation dialog

@@ -2,7 +2,7 @@
 public struct KeyBinding: Sendable {
   /// Where a binding applies.
   public enum Scope: String, Sendable, CaseIterable {
-    case main = "Workbench", editor = "Hyperparameter editor", dialog = "Confirmation"
+    case main = "Workbench", help = "This help", editor = "Hyperparameter editor", dialog = "Confirmation"
   }
 
   /// The keys that trigger the binding.

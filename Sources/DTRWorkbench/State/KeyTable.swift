@@ -34,6 +34,11 @@ public enum KeyTable {
   } + [
     KeyBinding([.char("0"), .escape], "show all panels", .expand(nil)),
 
+    KeyBinding([.up], "scroll up a line", .scrollHelp(-1), .help),
+    KeyBinding([.down], "scroll down a line", .scrollHelp(1), .help),
+    KeyBinding([.pageUp], "scroll up a page", .pageHelp(-1), .help),
+    KeyBinding([.pageDown], "scroll down a page", .pageHelp(1), .help),
+
     KeyBinding([.tab], "next field", .nextField, .editor),
     KeyBinding([.backTab], "previous field", .previousField, .editor),
     KeyBinding([.up], "nudge up (alpha +0.25, beta +0.05, lr x10^(1/4))", .nudgeUp, .editor),

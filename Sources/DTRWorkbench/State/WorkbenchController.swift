@@ -17,6 +17,10 @@ public struct WorkbenchController: Sendable {
   public var expanded: PanelID?
   /// The open overlay.
   public var overlay = Overlay.none
+  /// How many rows the help overlay is scrolled down (when it does not fit the screen).
+  public private(set) var helpScroll = 0
+  /// The screen the views were last fitted to.
+  private var screen = Rect(x: 0, y: 0, width: 0, height: 0)
   /// A one-line message for the status bar (cleared by the next key).
   public var message: (text: String, isError: Bool)?
   /// True once the user asked to quit and the trainer was told to stop.
@@ -44,9 +48,12 @@ public struct WorkbenchController: Sendable {
   public var canSteer: Bool { !readOnly && !model.hasEnded }
 
   /// Fits the view states to a `width × height` frame and to what the model holds now, so that panels
-  /// draw them as they are: the mask cursor inside its block's table, moving one drawn pixel per key, and
-  /// the loss chart's y range (which shrinks only with hysteresis). The UI loop calls it before each frame.
+  /// draw them as they are: the mask cursor inside its block's table, moving one drawn pixel per key, the
+  /// loss chart's y range (which shrinks only with hysteresis) and the help's scroll. The UI loop calls it
+  /// before each frame.
   public mutating func fit(width: Int, height: Int) {
+    screen = Rect(x: 0, y: 0, width: width, height: height)
+    if overlay == .help { helpScroll = HelpOverlay.page(readOnly: readOnly, screen: screen, scroll: helpScroll).scroll }
     if let layout = Layout(width: width, height: height), let config = model.config {
       mask = mask.fitted(blocks: config.routedBlocks, browsable: config.browsableBlocks, timesteps: config.timesteps ?? 1,
                          area: MaskPanel.heatmapArea(layout.rect(.masks, expanded: expanded)))
@@ -59,6 +66,7 @@ public struct WorkbenchController: Sendable {
     message = nil
     if key == .resize { return [] }
     if case .help = overlay {
+      if let b = KeyTable.binding(for: key, in: .help) { return perform(b.action) }
       overlay = .none
       if key == .char("?") || key == .f1 || key == .escape || key == .char("q") { return [] }
     }
@@ -92,8 +100,9 @@ public struct WorkbenchController: Sendable {
 
   private mutating func stage(_ h: Hyperparameter, _ v: Double) -> [Effect] {
     let effects = send(.stage(h, v))
-    let when = model.runState == .paused ? "applies at once (paused)" : "applies from epoch \(model.staged[h]?.epoch ?? model.nextEpoch)"
-    message = ("staged \(h.rawValue) = \(HparamEditor.format(v)): \(when) (Esc closes the editor)", false)
+    let value = "\(h.rawValue) = \(HparamEditor.format(v))"
+    message = (model.runState == .paused ? "\(value) applies at once (the run is paused)"
+      : "staged \(value): applies from epoch \(model.staged[h]?.epoch ?? model.nextEpoch) (Esc closes the editor)", false)
     return effects
   }
 
@@ -106,6 +115,12 @@ public struct WorkbenchController: Sendable {
     switch action {
     case .toggleHelp:
       overlay = .help
+      helpScroll = 0
+    case .scrollHelp(let rows):
+      helpScroll = HelpOverlay.page(readOnly: readOnly, screen: screen, scroll: helpScroll + rows).scroll
+    case .pageHelp(let pages):
+      let page = HelpOverlay.page(readOnly: readOnly, screen: screen, scroll: helpScroll)
+      helpScroll = HelpOverlay.page(readOnly: readOnly, screen: screen, scroll: helpScroll + pages * page.visibleRows).scroll
     case .quit:
       if leaving || !canSteer || detaches { return [.leave] }
       overlay = .confirm(.quit)

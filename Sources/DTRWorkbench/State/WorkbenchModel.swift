@@ -210,7 +210,7 @@ public struct WorkbenchModel: Sendable {
     switch command {
     case .pauseAtEpochEnd, .pauseNow: pauseRequested = true
     case .resume: pauseRequested = false
-    case .stage(let h, let v): staged[h] = Staged(value: v, epoch: paused ? (epoch ?? 1) : nextEpoch)
+    case .stage(let h, let v): if !paused { staged[h] = Staged(value: v, epoch: nextEpoch) }  // paused: applied at once
     case .unstage(let h): staged[h] = nil
     case .stop: stopRequested = true
     case .saveCheckpoint: break
@@ -246,7 +246,7 @@ public struct WorkbenchModel: Sendable {
       if let ips = m.imgPerS { imagesPerSecond = ips }
       if !m.bucketLoss.isEmpty { appendBuckets(BucketRow(step: e.step, losses: m.bucketLoss)) }
     case .epochEnd(let end):
-      epoch = end.epoch + 1
+      epoch = min(end.epoch + 1, config?.epochs ?? .max)  // the last epoch's end is not the start of another
       var text = "epoch \(end.epoch) done"
       if let m = end.meanLoss { text += ": mean loss \(Format.value(m))" }
       if let s = end.seconds { text += " in \(Format.duration(s))" }
@@ -261,7 +261,8 @@ public struct WorkbenchModel: Sendable {
       if let s = staged[c.name], abs(s.value - c.new) <= 1e-12 * max(1, abs(c.new)) { staged[c.name] = nil }
       let text = "\(c.name.rawValue) \(c.old.map(Format.value) ?? "?") → \(Format.value(c.new))"
       if c.source != "cli" { confirmation = "applied: " + text }
-      note(e, text + " (\(c.source)) from epoch \(c.epoch)", .good)
+      let atBoundary = config?.stepsPerEpoch.map { e.step % $0 == 0 } ?? true
+      note(e, text + " (\(c.source)) " + (atBoundary ? "from epoch \(c.epoch)" : "at once, in epoch \(c.epoch)"), .good)
     case .hparamStaged(let s):
       staged[s.name] = Staged(value: s.new, epoch: s.epoch)
       note(e, "staged \(s.name.rawValue) → \(Format.value(s.new)) for epoch \(s.epoch)", .info)

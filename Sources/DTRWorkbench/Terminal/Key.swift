@@ -1,7 +1,7 @@
 /// A key press, independent of ncurses.
 public enum Key: Hashable, Sendable {
   case char(Character)
-  case up, down, left, right, enter, escape, backspace, tab, backTab, f1, ctrlL, resize
+  case up, down, left, right, pageUp, pageDown, enter, escape, backspace, tab, backTab, f1, ctrlL, resize
 
   /// How the key is written in the help overlay.
   public var label: String {
@@ -11,6 +11,8 @@ public enum Key: Hashable, Sendable {
     case .down: return "Down"
     case .left: return "Left"
     case .right: return "Right"
+    case .pageUp: return "PgUp"
+    case .pageDown: return "PgDn"
     case .enter: return "Enter"
     case .escape: return "Esc"
     case .backspace: return "Bksp"
