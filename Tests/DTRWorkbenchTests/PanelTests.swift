@@ -127,6 +127,16 @@ final class PanelTests: XCTestCase {
     XCTAssertLessThanOrEqual(abs(bar - empty), 1, "half full")
   }
 
+  /// An ANT-UW run shows the range of its learned interval weights ½e^{−s_k} in the panel's title.
+  func testPerTimestepPanelShowsANTUWWeights() {
+    let step = Fixtures.at(3, .step(StepMetrics(epoch: 1, loss: 1, lr: 1e-4, gradNorm: 1, imgPerS: 1, bucketLoss: [1, 0.5],
+                                                uwLogVar: [0, log(2), 0, 0, 0, 0, 0, -log(2)])))
+    var canvas = Canvas(width: 70, height: 6)
+    TimestepLossPanel.render(Fixtures.model([step]), perBucket: false, Rect(x: 0, y: 0, width: 70, height: 6), RenderContext(),
+                             &canvas)
+    XCTAssertTrue(canvas.row(0).contains("ANT-UW w 0.25–1.00"), canvas.row(0))
+  }
+
   func testPerTimestepHeatmapColoursHighLossBright() {
     let m = Fixtures.model([Fixtures.step(1, loss: 1, buckets: [1.0, 0.1]), Fixtures.step(2, loss: 1, buckets: [1.0, 0.1])])
     var canvas = Canvas(width: 40, height: 6)

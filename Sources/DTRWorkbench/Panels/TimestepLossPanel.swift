@@ -11,8 +11,11 @@ public enum TimestepLossPanel {
                             _ canvas: inout Canvas) {
     let rows = model.bucketRows
     let buckets = rows.map(\.losses.count).max() ?? 0
+    // ANT-UW runs: the range of the learned interval weights ½e^{−s_k} (docs/events.md, `uw_log_var`).
+    let uw = model.uwLogVariance.map { s in s.map { 0.5 * exp(-$0) } }
     let inner = ctx.box(&canvas, r, title: "Per-timestep loss" + (buckets > 0 ? "  \(buckets) buckets" : "")
-      + (perBucket ? "  per-bucket scale" : "  log scale"))
+      + (perBucket ? "  per-bucket scale" : "  log scale")
+      + (uw.map { String(format: "  ANT-UW w %.2f–%.2f", $0.min() ?? 0, $0.max() ?? 0) } ?? ""))
     guard buckets > 0 else {
       canvas.text(inner.x + 1, inner.y, "no bucket_loss yet", ctx.style(.inactiveFg), maxWidth: inner.width - 1)
       return

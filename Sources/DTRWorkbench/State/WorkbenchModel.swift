@@ -139,6 +139,8 @@ public struct WorkbenchModel: Sendable {
   public private(set) var confirmation: String?
   /// Why the run ended, once it did.
   public private(set) var endReason: String?
+  /// ANT-UW's latest learned log-variances s_k (interval k's loss weight is ½e^{−s_k}), for runs that use it.
+  public private(set) var uwLogVariance: [Double]?
   /// The latest task-affinity measurement (`affinity` event).
   public private(set) var affinity: TaskAffinity.Result?
   /// Mean affinity of adjacent and of distant buckets at each measurement, oldest first.
@@ -245,6 +247,7 @@ public struct WorkbenchModel: Sendable {
       if let r = m.lr { lr = r }
       if let ips = m.imgPerS { imagesPerSecond = ips }
       if !m.bucketLoss.isEmpty { appendBuckets(BucketRow(step: e.step, losses: m.bucketLoss)) }
+      if let s = m.uwLogVar { uwLogVariance = s }
     case .epochEnd(let end):
       epoch = min(end.epoch + 1, config?.epochs ?? .max)  // the last epoch's end is not the start of another
       var text = "epoch \(end.epoch) done"
