@@ -102,10 +102,8 @@ public struct WorkbenchModel: Sendable {
   public var runDirectory: String
   /// The configuration, once `run_start` arrived.
   public var config: Config?
-  /// Loss per optimizer step, as logged (parallel arrays).
-  public private(set) var lossSteps: [Int] = []
-  /// Loss values, parallel to ``lossSteps``.
-  public private(set) var losses: [Double] = []
+  /// Loss per optimizer step, exact for the latest steps and merged further back (bounded).
+  public private(set) var lossHistory = LossHistory()
   /// Per-bucket losses over time; merged pairwise beyond ``bucketCapacity`` rows, so long runs stay small.
   public private(set) var bucketRows: [BucketRow] = []
   /// Applied hyperparameter changes, oldest first.
@@ -225,8 +223,7 @@ public struct WorkbenchModel: Sendable {
         + (c.preset.map { " (preset \($0))" } ?? ""), .good)
     case .step(let m):
       if let l = m.loss {
-        lossSteps.append(e.step)
-        losses.append(l)
+        lossHistory.append(step: e.step, loss: l)
       } else {
         note(e, "loss is not finite", .error)
       }
@@ -303,10 +300,7 @@ public struct WorkbenchModel: Sendable {
   /// A resumed run continues from a checkpoint at `step`: what was logged after it belongs to the
   /// interrupted trajectory and is dropped, so charts never show a doubled segment.
   private mutating func dropRecords(after step: Int) {
-    if let cut = lossSteps.firstIndex(where: { $0 > step }) {
-      lossSteps.removeSubrange(cut...)
-      losses.removeSubrange(cut...)
-    }
+    lossHistory.drop(after: step)
     bucketRows.removeAll { $0.step > step }
     evaluations.removeAll { $0.step > step }
     sampleGrids.removeAll { $0.step > step }
@@ -327,8 +321,9 @@ public struct WorkbenchModel: Sendable {
       let a = bucketRows[i], b = bucketRows[i + 1]
       let n = max(a.losses.count, b.losses.count)
       let merged: [Double?] = (0..<n).map { k in
-        let vs = [k < a.losses.count ? a.losses[k] : nil, k < b.losses.count ? b.losses[k] : nil].compactMap { $0 }
-        return vs.isEmpty ? nil : vs.reduce(0, +) / Double(vs.count)
+        let x = k < a.losses.count ? a.losses[k] : nil, y = k < b.losses.count ? b.losses[k] : nil
+        guard let x, let y else { return x ?? y }
+        return (x + y) / 2
       }
       return BucketRow(step: b.step, losses: merged)
     }
