@@ -50,6 +50,7 @@ public enum LossPanel {
     if view.logY { title += "  log" }
     if let w = view.window { title += "  last \(Format.count(w)) steps" }
     if let l = model.lossHistory.latest { title += "  now \(Format.value(l))" }
+    if let p = model.historyProgress { title += "  reading history \(Int(p * 100))%" }
     let inner = ctx.box(&canvas, r, title: title)
     let points = model.lossHistory.points
     guard let lastStep = points.last?.lastStep else {

@@ -136,6 +136,13 @@ public struct WorkbenchModel: Sendable {
   private var sent: [String: TrainerCommand] = [:]
 
   private var started = false, paused = false, pauseRequested = false, stopRequested = false
+  /// While a long log opens newest first: the state built from the whole log in order so far.
+  private var backfill: Backfill?
+
+  /// The state of a long log's records read in order, boxed (a model cannot hold a model directly).
+  private indirect enum Backfill: Sendable {
+    case reading(WorkbenchModel, fraction: Double)
+  }
 
   /// Row limit of ``bucketRows``.
   public static let bucketCapacity = 2048
@@ -159,6 +166,13 @@ public struct WorkbenchModel: Sendable {
 
   /// Whether the run has ended.
   public var hasEnded: Bool { endReason != nil }
+
+  /// While a long log opens newest first (``applyHistory(_:)``), how much of it has been read (0…1);
+  /// until then the state shows only the newest records.
+  public var historyProgress: Double? {
+    guard case .reading(_, let fraction) = backfill else { return nil }
+    return fraction
+  }
 
   /// The current value of a hyperparameter.
   public func value(of h: Hyperparameter) -> Double? {
@@ -202,6 +216,23 @@ public struct WorkbenchModel: Sendable {
     case .stop: stopRequested = true
     case .saveCheckpoint: break
     }
+  }
+
+  /// Folds a chunk of the whole log, read in order behind the newest records (``EventHistory``), into a
+  /// second state; the last chunk replaces this state with it — the state of the whole log read in order,
+  /// resume marks included — keeping what this view itself sent and is waiting for.
+  public mutating func applyHistory(_ chunk: EventHistory) {
+    var whole = WorkbenchModel(runDirectory: runDirectory)
+    if !chunk.isFirst, case .reading(let m, _) = backfill { whole = m }
+    backfill = nil  // `whole` holds the only reference: no copy on write
+    for e in chunk.events { whole.apply(e) }
+    guard chunk.isComplete else {
+      backfill = .reading(whole, fraction: chunk.fraction)
+      return
+    }
+    (whole.sent, whole.pauseRequested, whole.stopRequested) = (sent, pauseRequested, stopRequested)
+    whole.staged.merge(staged) { _, shown in shown }
+    self = whole
   }
 
   /// Folds one event into the state.
