@@ -80,6 +80,7 @@ let package = Package(
     .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels"],
                 swiftSettings: fast),
     // the `dtr` executable, run as a subprocess
-    .testTarget(name: "CLITests", dependencies: ["DTRTestSupport"], exclude: ["Reference"], swiftSettings: fast),
+    .testTarget(name: "CLITests", dependencies: ["DTREngine", "DTRFormats", "DTRTraining", "DTRWorkbench", "DTRTestSupport"],
+                exclude: ["Reference"], swiftSettings: fast),
   ]
 )

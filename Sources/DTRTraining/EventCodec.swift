@@ -52,7 +52,15 @@ public enum EventCodec {
 
   /// Parses one line; nil for a blank, partial or malformed line or an unknown kind.
   public static func decode(_ line: Substring) -> TrainingEvent? {
-    let data = Data(line.utf8)
+    var copy = line
+    return copy.withUTF8 { decode(utf8: $0) }
+  }
+
+  /// Parses one line given as UTF-8 bytes (without its newline); nil like ``decode(_:)``. `step` lines in
+  /// the form ``encode(_:)`` writes take a fast path (``StepLineDecoder``); every other line, `JSONDecoder`.
+  public static func decode(utf8 line: UnsafeBufferPointer<UInt8>) -> TrainingEvent? {
+    if let e = StepLineDecoder.decode(line) { return e }
+    let data = Data(line)
     let decoder = JSONDecoder()
     guard let header = try? decoder.decode(Header.self, from: data),
       let kind = TrainingEvent.Kind(rawValue: header.type)

@@ -30,4 +30,16 @@ enum BuiltBinary {
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: e, as: UTF8.self), String(decoding: o, as: UTF8.self))
   }
+
+  /// Starts `dtr args…` in the background, its stdout and stderr going to the file `log`.
+  static func start(_ args: [String], log: String) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try path())
+    p.arguments = args
+    guard FileManager.default.createFile(atPath: log, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    (p.standardOutput, p.standardError) = (out, out)
+    try p.run()
+    return p
+  }
 }

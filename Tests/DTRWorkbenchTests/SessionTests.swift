@@ -110,8 +110,8 @@ final class SessionTests: XCTestCase {
     var events = [Fixtures.runStart()] + (1...10).map { Fixtures.step($0, loss: 1) }
     events += [Fixtures.resumed(at: 6, epoch: 0)] + (7...12).map { Fixtures.step($0, loss: 0.5) }
     let m = Fixtures.model(events)
-    XCTAssertEqual(m.lossSteps, Array(1...12))
-    XCTAssertEqual(m.losses.suffix(6), Array(repeating: 0.5, count: 6))
+    XCTAssertEqual(m.lossHistory.points.map(\.lastStep), Array(1...12))
+    XCTAssertEqual(m.lossHistory.points.suffix(6).map(\.mean), Array(repeating: 0.5, count: 6))
   }
 
   func testBucketHistoryStaysBounded() {
@@ -120,6 +120,6 @@ final class SessionTests: XCTestCase {
     XCTAssertLessThanOrEqual(m.bucketRows.count, WorkbenchModel.bucketCapacity)
     XCTAssertEqual(m.bucketRows[0].losses[0], 0.5, "first two rows averaged")
     XCTAssertNil(m.bucketRows[0].losses[1])
-    XCTAssertEqual(m.lossSteps.count, WorkbenchModel.bucketCapacity + 1)
+    XCTAssertEqual(m.lossHistory.stepCount, WorkbenchModel.bucketCapacity + 1)
   }
 }

@@ -33,6 +33,12 @@ public final class RunClient: TrainingSession, @unchecked Sendable {
     return events
   }
 
+  public func drainHistory() -> EventHistory? {
+    lock.lock()
+    defer { lock.unlock() }
+    return follower.readHistory()
+  }
+
   /// Appends the command to `control.jsonl` and returns its id. When no trainer holds the run, or the
   /// file cannot be written, nothing is sent and an `alert` event says why on the next drain.
   @discardableResult

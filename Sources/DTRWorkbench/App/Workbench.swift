@@ -25,7 +25,7 @@ public enum Workbench {
     let keyWait = Int32(min(50, frame * 1000))
     // Data-driven redraws are rate-limited; a key press redraws at once (answers stay well under 100 ms).
     var dirty = true, keyPressed = false, lastFrame = 0.0
-    var stopDeadline: Double?, interrupted: Int32?
+    var stopDeadline: Double?, interrupted: Int32?, readingHistory = false
 
     func now() -> Double { Date().timeIntervalSince1970 }
     /// Carries out effects; returns the exit when one of them leaves.
@@ -65,7 +65,8 @@ public enum Workbench {
         }
         dirty = true
       }
-      if let key = term.readKey(timeout: keyWait) {
+      // While a long log's history comes in, chunk by chunk, keys are polled without waiting.
+      if let key = term.readKey(timeout: readingHistory ? 0 : keyWait) {
         dirty = true
         keyPressed = true
         if let exit = perform(controller.handle(key)) { return exit }
@@ -75,6 +76,12 @@ public enum Workbench {
         for e in events { controller.model.apply(e) }
         dirty = true
       }
+      let older = session.drainHistory()
+      if let older {
+        controller.model.applyHistory(older)
+        dirty = true
+      }
+      readingHistory = older.map { !$0.isComplete } ?? false
       if let deadline = stopDeadline {
         if controller.model.hasEnded || now() > deadline {
           if let s = interrupted { return .interrupted(signal: s) }

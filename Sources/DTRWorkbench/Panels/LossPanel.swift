@@ -35,7 +35,8 @@ public struct LossView: Sendable, Equatable {
 }
 
 /// The loss chart: raw loss faint behind its TensorBoard-smoothed curve, y labels, a best-so-far guide,
-/// and labelled markers where α, β or lr changed.
+/// and labelled markers where α, β or lr changed. It draws from the model's ``LossHistory``: where steps
+/// are merged, the faint layer is their min–max band.
 public enum LossPanel {
   /// Chart layers, bottom to top.
   static let rawLayer = 0, guideLayer = 1, smoothLayer = 2
@@ -48,13 +49,14 @@ public enum LossPanel {
   /// the first loss.
   static func window(_ model: WorkbenchModel, _ view: LossView)
     -> (start: Int, firstStep: Int, logY: Bool, scale: AutoScale)? {
-    guard let lastStep = model.lossSteps.last else { return nil }
-    let firstShown = view.window.map { lastStep - $0 } ?? model.lossSteps.first!
-    let start = model.lossSteps.firstIndex { $0 >= firstShown } ?? 0
+    let points = model.lossHistory.points
+    guard let lastStep = points.last?.lastStep else { return nil }
+    let firstShown = view.window.map { lastStep - $0 } ?? points[0].firstStep
+    let start = points.firstIndex { $0.lastStep >= firstShown } ?? 0
     var lo = Double.infinity, hi = -Double.infinity
-    for v in model.losses[start...] where v.isFinite {
-      lo = min(lo, v)
-      hi = max(hi, v)
+    for p in points[start...] where p.min.isFinite && p.max.isFinite {
+      lo = min(lo, p.min)
+      hi = max(hi, p.max)
     }
     if lo > hi { (lo, hi) = (0, 1) }
     let logY = view.logY && lo > 0
@@ -67,18 +69,19 @@ public enum LossPanel {
     var title = "Loss  ema \(Format.value(view.weight))"
     if view.logY { title += "  log" }
     if let w = view.window { title += "  last \(Format.count(w)) steps" }
-    if let l = model.losses.last { title += "  now \(Format.value(l))" }
+    if let l = model.lossHistory.latest { title += "  now \(Format.value(l))" }
+    if let p = model.historyProgress { title += "  reading history \(Int(p * 100))%" }
     let inner = ctx.box(&canvas, r, title: title)
-    guard !model.losses.isEmpty else {
+    let points = model.lossHistory.points
+    guard let lastStep = points.last?.lastStep else {
       canvas.text(inner.x + 1, inner.y, "waiting for the first step…", ctx.style(.inactiveFg), maxWidth: inner.width - 1)
       return
     }
     let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height - 1)
     guard plot.width >= 4, plot.height >= 2 else { return }
 
-    let smooth = Smoothing.ema(model.losses, weight: view.weight)
+    let smooth = Smoothing.ema(points.map(\.mean), counts: points.map(\.count), weight: view.weight)
     let (start, firstShown, logY, scale) = window(model, view)!
-    let lastStep = model.lossSteps.last!
     let x0 = Double(firstShown), x1 = Double(max(lastStep, firstShown + 1))
     func ty(_ v: Double) -> Double { logY ? log10(v) : v }
     let range = scale.range!
@@ -89,14 +92,15 @@ public enum LossPanel {
       BrailleChart.dot(1 - (ty(v) - range.lowerBound) / (range.upperBound - range.lowerBound), of: chart.pixelsHigh)
     }
 
-    // Aggregate per dot column: raw first/last/min/max and the mean of the smoothed values.
+    // Aggregate per dot column: raw first/last/min/max and the mean of the smoothed values. A merged
+    // point sits at its middle step.
     var columns: [(x: Int, first: Double, last: Double, lo: Double, hi: Double, sum: Double, n: Int)] = []
-    for i in start..<model.losses.count where model.losses[i].isFinite && smooth[i].isFinite {
-      let x = px(model.lossSteps[i]), v = model.losses[i]
+    for i in start..<points.count where points[i].mean.isFinite && smooth[i].isFinite {
+      let p = points[i], x = px(max(firstShown, (p.firstStep + p.lastStep) / 2))
       if let c = columns.last, c.x == x {
-        columns[columns.count - 1] = (x, c.first, v, min(c.lo, v), max(c.hi, v), c.sum + smooth[i], c.n + 1)
+        columns[columns.count - 1] = (x, c.first, p.last, min(c.lo, p.min), max(c.hi, p.max), c.sum + smooth[i], c.n + 1)
       } else {
-        columns.append((x, v, v, v, v, smooth[i], 1))
+        columns.append((x, p.first, p.last, p.min, p.max, smooth[i], 1))
       }
     }
     for (k, c) in columns.enumerated() {

@@ -153,9 +153,9 @@ public struct WorkbenchController: Sendable {
       loss.logY.toggle()
       loss.scale = AutoScale()
     case .zoomIn:
-      loss.zoomIn(totalSteps: model.lossSteps.last ?? 0)
+      loss.zoomIn(totalSteps: model.lossHistory.lastStep ?? 0)
     case .zoomOut:
-      loss.zoomOut(totalSteps: model.lossSteps.last ?? 0)
+      loss.zoomOut(totalSteps: model.lossHistory.lastStep ?? 0)
     case .moveCursor(let dt, let dc):
       let blocks = model.config?.routedBlocks ?? []
       let channels = blocks.indices.contains(mask.block) ? blocks[mask.block].channels : 1

@@ -109,10 +109,8 @@ public struct WorkbenchModel: Sendable {
   public var runDirectory: String
   /// The configuration, once `run_start` arrived.
   public var config: Config?
-  /// Loss per optimizer step, as logged (parallel arrays).
-  public private(set) var lossSteps: [Int] = []
-  /// Loss values, parallel to ``lossSteps``.
-  public private(set) var losses: [Double] = []
+  /// Loss per optimizer step, exact for the latest steps and merged further back (bounded).
+  public private(set) var lossHistory = LossHistory()
   /// Per-bucket losses over time; merged pairwise beyond ``bucketCapacity`` rows, so long runs stay small.
   public private(set) var bucketRows: [BucketRow] = []
   /// Applied hyperparameter changes, oldest first.
@@ -151,6 +149,13 @@ public struct WorkbenchModel: Sendable {
   private var sent: [String: TrainerCommand] = [:]
 
   private var started = false, paused = false, pauseRequested = false, stopRequested = false
+  /// While a long log opens newest first: the state built from the whole log in order so far.
+  private var backfill: Backfill?
+
+  /// The state of a long log's records read in order, boxed (a model cannot hold a model directly).
+  private indirect enum Backfill: Sendable {
+    case reading(WorkbenchModel, fraction: Double)
+  }
 
   /// Row limit of ``bucketRows``.
   public static let bucketCapacity = 2048
@@ -174,6 +179,13 @@ public struct WorkbenchModel: Sendable {
 
   /// Whether the run has ended.
   public var hasEnded: Bool { endReason != nil }
+
+  /// While a long log opens newest first (``applyHistory(_:)``), how much of it has been read (0…1);
+  /// until then the state shows only the newest records.
+  public var historyProgress: Double? {
+    guard case .reading(_, let fraction) = backfill else { return nil }
+    return fraction
+  }
 
   /// The current value of a hyperparameter.
   public func value(of h: Hyperparameter) -> Double? {
@@ -219,6 +231,23 @@ public struct WorkbenchModel: Sendable {
     }
   }
 
+  /// Folds a chunk of the whole log, read in order behind the newest records (``EventHistory``), into a
+  /// second state; the last chunk replaces this state with it — the state of the whole log read in order,
+  /// resume marks included — keeping what this view itself sent and is waiting for.
+  public mutating func applyHistory(_ chunk: EventHistory) {
+    var whole = WorkbenchModel(runDirectory: runDirectory)
+    if !chunk.isFirst, case .reading(let m, _) = backfill { whole = m }
+    backfill = nil  // `whole` holds the only reference: no copy on write
+    for e in chunk.events { whole.apply(e) }
+    guard chunk.isComplete else {
+      backfill = .reading(whole, fraction: chunk.fraction)
+      return
+    }
+    (whole.sent, whole.pauseRequested, whole.stopRequested) = (sent, pauseRequested, stopRequested)
+    whole.staged.merge(staged) { _, shown in shown }
+    self = whole
+  }
+
   /// Folds one event into the state.
   public mutating func apply(_ e: TrainingEvent) {
     step = max(step, e.step)
@@ -238,8 +267,7 @@ public struct WorkbenchModel: Sendable {
         + (c.preset.map { " (preset \($0))" } ?? ""), .good)
     case .step(let m):
       if let l = m.loss {
-        lossSteps.append(e.step)
-        losses.append(l)
+        lossHistory.append(step: e.step, loss: l)
       } else {
         note(e, "loss is not finite", .error)
       }
@@ -324,10 +352,7 @@ public struct WorkbenchModel: Sendable {
   /// A resumed run continues from a checkpoint at `step`: what was logged after it belongs to the
   /// interrupted trajectory and is dropped, so charts never show a doubled segment.
   private mutating func dropRecords(after step: Int) {
-    if let cut = lossSteps.firstIndex(where: { $0 > step }) {
-      lossSteps.removeSubrange(cut...)
-      losses.removeSubrange(cut...)
-    }
+    lossHistory.drop(after: step)
     bucketRows.removeAll { $0.step > step }
     evaluations.removeAll { $0.step > step }
     sampleGrids.removeAll { $0.step > step }
@@ -349,8 +374,9 @@ public struct WorkbenchModel: Sendable {
       let a = bucketRows[i], b = bucketRows[i + 1]
       let n = max(a.losses.count, b.losses.count)
       let merged: [Double?] = (0..<n).map { k in
-        let vs = [k < a.losses.count ? a.losses[k] : nil, k < b.losses.count ? b.losses[k] : nil].compactMap { $0 }
-        return vs.isEmpty ? nil : vs.reduce(0, +) / Double(vs.count)
+        let x = k < a.losses.count ? a.losses[k] : nil, y = k < b.losses.count ? b.losses[k] : nil
+        guard let x, let y else { return x ?? y }
+        return (x + y) / 2
       }
       return BucketRow(step: b.step, losses: merged)
     }
