@@ -2,13 +2,14 @@ import Foundation
 
 /// The task-affinity panel (issue #14): the latest `affinity` event's K×K matrix, gradient cosine or
 /// lookahead affinity (`m` toggles), as a diverging heatmap (bucket i down, j across; conflict in one
-/// colour, affinity in the other) with its scale, the value at the cursor, and under it the mean affinity
-/// of adjacent against distant buckets over the run's measurements.
+/// colour, affinity in the other) with its scale, the value at the cursor, and the mean affinity of
+/// adjacent against distant buckets over the run's measurements: beside the heatmap where the screen is
+/// wide enough (120×40), else under it (80×24).
 public enum AffinityPanel {
   /// Columns reserved for the row labels (each row bucket's first timestep).
   static let labelWidth = 6
-  /// Rows the trend line needs at least, with its caption.
-  static let trendRows = 3
+  /// Rows the trend line needs at least under the heatmap, and columns beside it.
+  static let trendRows = 3, trendColumns = 30
 
   /// Draws the panel into `r`.
   public static func render(_ model: WorkbenchModel, _ view: AffinityView, _ r: Rect, _ ctx: RenderContext,
@@ -28,7 +29,9 @@ public enum AffinityPanel {
     // Cosine is on a fixed ±1 scale; lookahead on its largest magnitude.
     let scale = view.lookahead ? max(m.joined().filter(\.isFinite).map(abs).max() ?? 0, 1e-12) : 1
     let cellW = max(1, min(6, (inner.width - labelWidth) / K))
-    let cellH = max(1, min(2, (inner.height - 3 - trendRows) / K))
+    let heatWidth = labelWidth + K * cellW, beside = inner.width - heatWidth - 2 >= trendColumns
+    // Cells 6×3 are about square; under the heatmap the trend line needs its rows.
+    let cellH = max(1, beside ? min(3, (inner.height - 3) / K) : min(2, (inner.height - 3 - trendRows) / K))
     let top = inner.y + 1, left = inner.x + labelWidth
     let bottom = min(top + K * cellH, inner.y + inner.height - 2)
     let dim = ctx.style(.inactiveFg)
@@ -63,8 +66,9 @@ public enum AffinityPanel {
     let readout = "i=\(view.i) (\(range(view.i)))  j=\(view.j) (\(range(view.j)))  \(matrix) "
       + String(format: "%+.4g", m[view.i][view.j])
     canvas.text(inner.x, ly + 1, readout, ctx.style(.hiFg), maxWidth: inner.width)
-    drawTrend(model.affinityTrend, lookahead: view.lookahead, buckets: K,
-              Rect(x: inner.x, y: ly + 2, width: inner.width, height: inner.y + inner.height - ly - 2), ctx, &canvas)
+    let trend = beside ? Rect(x: inner.x + heatWidth + 2, y: inner.y, width: inner.width - heatWidth - 2, height: bottom - inner.y)
+      : Rect(x: inner.x, y: ly + 2, width: inner.width, height: inner.y + inner.height - ly - 2)
+    drawTrend(model.affinityTrend, lookahead: view.lookahead, buckets: K, trend, ctx, &canvas)
   }
 
   /// The heatmap cell for `v` (−1…1): a full block in the diverging colour, or without colour the sign's
@@ -74,25 +78,24 @@ public enum AffinityPanel {
       : Cell(ctx.glyphs.diverging(v), ctx.style(.mainFg))
   }
 
-  /// Adjacent (distance 1) against distant (distance ≥ K/2) mean affinity over steps: a caption with the
-  /// latest values, then a braille chart (needs a caption row and a chart row).
+  /// Adjacent (distance 1) against distant (distance ≥ K/2) mean affinity over steps: two caption rows with
+  /// the latest values, then a braille chart (needs the captions and a chart row).
   static func drawTrend(_ trend: [WorkbenchModel.AffinityPoint], lookahead: Bool, buckets: Int, _ r: Rect,
                         _ ctx: RenderContext, _ canvas: inout Canvas) {
-    guard r.height >= 2, let last = trend.last else { return }
+    guard r.height >= 3, let last = trend.last else { return }
     func series(_ p: WorkbenchModel.AffinityPoint) -> (Double, Double) {
       lookahead ? (p.adjacentLookahead, p.distantLookahead) : (p.adjacentCosine, p.distantCosine)
     }
     let near = ctx.style(.lossFg, .bold), far = ctx.style(.markerFg, .bold)
     let (adj, dist) = series(last)
-    var x = canvas.text(r.x, r.y, "trend: ", ctx.style(.inactiveFg))
-    x = canvas.text(x, r.y, "adjacent " + String(format: "%+.3g", adj), near)
-    canvas.text(x + 2, r.y, "distant (|i-j|>=\(max(2, buckets / 2))) " + String(format: "%+.3g", dist), far,
-                maxWidth: r.x + r.width - x - 2)
-    let labelWidth = 7
+    canvas.text(r.x, r.y, "mean adjacent (|i-j|=1) " + String(format: "%+.3g", adj), near, maxWidth: r.width)
+    canvas.text(r.x, r.y + 1, "mean distant (|i-j|>=\(max(2, buckets / 2))) " + String(format: "%+.3g", dist), far,
+                maxWidth: r.width)
+    let labelWidth = 9
     let points = trend.map { p in (p.step, series(p)) }
     let values = points.flatMap { [$0.1.0, $0.1.1] }.filter(\.isFinite)
     guard let lo = values.min(), let hi = values.max(), r.width > labelWidth + 4 else { return }
-    let chartRect = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 1)
+    let chartRect = Rect(x: r.x + labelWidth, y: r.y + 2, width: r.width - labelWidth, height: r.height - 2)
     var chart = BrailleChart(cols: chartRect.width, rows: chartRect.height)
     let s0 = Double(points.first!.0), s1 = Double(max(points.last!.0, points.first!.0 + 1))
     func px(_ s: Int) -> Int { BrailleChart.dot((Double(s) - s0) / (s1 - s0), of: chart.pixelsWide) }

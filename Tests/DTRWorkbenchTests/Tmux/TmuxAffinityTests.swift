@@ -21,7 +21,7 @@ final class TmuxAffinityTests: XCTestCase {
     XCTAssertTrue(watch.waitFor("i=0 (t 0-99)  j=0 (t 0-99)  cosine +1", timeout: 120), watch.screen)
     XCTAssertTrue(Tmux.events(run).contains { $0.hasPrefix("{\"type\":\"affinity\"") })
     XCTAssertTrue(watch.screen.contains("K=10") && watch.screen.contains("█"), watch.screen)
-    XCTAssertTrue(watch.screen.contains("conflict -1 ") && watch.screen.contains("trend: adjacent"), watch.screen)
+    XCTAssertTrue(watch.screen.contains("conflict -1 ") && watch.screen.contains("mean adjacent (|i-j|=1)"), watch.screen)
     watch.keys("Down")
     watch.keys("Right", "Right", "Right")
     XCTAssertTrue(watch.waitFor("i=1 (t 100-199)  j=3 (t 300-399)  cosine "), watch.screen)
