@@ -30,6 +30,7 @@ public final class FrameRenderer {
       case .masks: MaskPanel.render(masks(for: c), c.mask, r, ctx, &canvas)
       case .fid: FIDPanel.render(c.model, r, ctx, &canvas)
       case .samples: SamplesPanel.render(c.model, c.samples, images: images, r, ctx, &canvas)
+      case .affinity: AffinityPanel.render(c.model, c.affinity, r, ctx, &canvas)
       }
     }
     HintLine.render(c, layout.hints, ctx, &canvas)

@@ -29,6 +29,7 @@ public struct Layout: Sendable, Equatable {
   }
 
   /// The rectangle of `panel`; with `expanded` set, that panel gets the whole body and the others none.
+  /// Task affinity is drawn only expanded (a K×K matrix needs the room).
   public func rect(_ panel: PanelID, expanded: PanelID?) -> Rect {
     if let e = expanded {
       let body = Rect(x: 0, y: status.height, width: status.width, height: hints.y - status.height)
@@ -41,6 +42,7 @@ public struct Layout: Sendable, Equatable {
     case .masks: return masks
     case .fid: return fid
     case .samples: return samples
+    case .affinity: return Rect(x: 0, y: 0, width: 0, height: 0)
     }
   }
 }

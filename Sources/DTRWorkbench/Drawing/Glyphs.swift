@@ -30,6 +30,15 @@ public struct Glyphs: Sendable, Equatable {
     return s[i]
   }
 
+  /// The glyph for `v` (−1…1) on a diverging map without colour: blank near zero, then a ramp of its own
+  /// for each sign (negative: `-` `=` `≡`, positive: the shades; ASCII `-` `=` and `:` `*` `#`).
+  public func diverging(_ v: Double) -> Unicode.Scalar {
+    let m = v.isFinite ? min(abs(v), 1) : 0
+    guard m >= 0.1 else { return " " }
+    let ramp: [Unicode.Scalar] = v < 0 ? (unicode ? ["-", "=", "≡"] : ["-", "="]) : (unicode ? ["░", "▒", "▓", "█"] : [":", "*", "#"])
+    return ramp[min(Int((m - 0.1) / 0.9 * Double(ramp.count)), ramp.count - 1)]
+  }
+
   /// Vertical marker line in charts.
   public var markerLine: Unicode.Scalar { unicode ? "┊" : ":" }
   /// Filled and empty parts of a progress bar.

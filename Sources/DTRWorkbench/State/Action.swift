@@ -5,7 +5,7 @@ public enum Action: Hashable, Sendable {
   // main screen
   case toggleHelp, quit, pause, pauseNow, edit(Hyperparameter), unstageAll, saveCheckpoint, stop
   case cycleSmoothing, toggleLogY, zoomIn, zoomOut, moveCursor(dt: Int, dc: Int), block(Int), scrubSamples(Int)
-  case toggleHeatScale, cycleTheme, redraw, expand(PanelID?)
+  case toggleHeatScale, toggleAffinityMatrix, cycleTheme, redraw, expand(PanelID?)
   // help overlay: scroll by lines, by pages
   case scrollHelp(Int), pageHelp(Int)
   // editor

@@ -12,6 +12,7 @@ public struct WorkbenchController: Sendable {
   public var loss = LossView()
   public var mask = MaskView()
   public var samples = SamplesView()
+  public var affinity = AffinityView()
   public var perBucketHeat = false
   /// The panel shown alone on the whole screen, if any.
   public var expanded: PanelID?
@@ -58,6 +59,7 @@ public struct WorkbenchController: Sendable {
       mask = mask.fitted(blocks: config.routedBlocks, browsable: config.browsableBlocks, timesteps: config.timesteps ?? 1,
                          area: MaskPanel.heatmapArea(layout.rect(.masks, expanded: expanded)))
     }
+    affinity = affinity.fitted(buckets: model.affinity?.buckets ?? 0)
     if let window = LossPanel.window(model, loss) { loss.scale = window.scale }
   }
 
@@ -156,6 +158,8 @@ public struct WorkbenchController: Sendable {
       loss.zoomIn(totalSteps: model.lossHistory.lastStep ?? 0)
     case .zoomOut:
       loss.zoomOut(totalSteps: model.lossHistory.lastStep ?? 0)
+    case .moveCursor(let dt, let dc) where expanded == .affinity:
+      affinity.move(di: dt, dj: dc, buckets: model.affinity?.buckets ?? 0)
     case .moveCursor(let dt, let dc):
       let blocks = model.config?.routedBlocks ?? []
       let channels = blocks.indices.contains(mask.block) ? blocks[mask.block].channels : 1
@@ -167,6 +171,8 @@ public struct WorkbenchController: Sendable {
       samples.scrub(by: d, count: model.sampleGrids.count)
     case .toggleHeatScale:
       perBucketHeat.toggle()
+    case .toggleAffinityMatrix:
+      affinity.lookahead.toggle()
     case .cycleTheme:
       return [.cycleTheme]
     case .redraw:
