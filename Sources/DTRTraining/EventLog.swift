@@ -8,6 +8,13 @@ public final class EventLog: @unchecked Sendable {
   private var pending: [TrainingEvent] = []
   /// Oldest events are dropped beyond this many undrained ones (step events are the bulk).
   public let queueLimit: Int
+  /// Whether events are also queued for ``drain()`` (off while nobody in this process reads them, e.g.
+  /// while `dtr train`'s workbench follows the file instead, so the queue does not fill memory).
+  public var queues: Bool {
+    get { lock.lock(); defer { lock.unlock() }; return queueing }
+    set { lock.lock(); queueing = newValue; if !newValue { pending.removeAll() }; lock.unlock() }
+  }
+  private var queueing = true
   /// Events dropped from the observer queue because nobody drained them.
   public private(set) var dropped = 0
 
@@ -50,13 +57,14 @@ public final class EventLog: @unchecked Sendable {
     let line = EventCodec.encode(e) + "\n"
     handle?.write(line.data(using: .utf8)!)
     lock.lock()
+    defer { lock.unlock() }
+    guard queueing else { return }
     pending.append(e)
     if pending.count > queueLimit {
       let excess = pending.count - queueLimit
       pending.removeFirst(excess)
       dropped += excess
     }
-    lock.unlock()
   }
 
   /// Takes all events not yet taken.

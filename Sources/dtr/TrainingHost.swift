@@ -19,6 +19,8 @@ enum TrainingHost {
     thread.stackSize = 16 << 20
     thread.start()
     if let options = workbench {
+      trainer.log.queues = false  // the workbench reads events.jsonl; nobody drains the in-process queue meanwhile
+      defer { trainer.log.queues = true }
       do {
         // The workbench installs its own signal handlers (first Ctrl-C: stop with a checkpoint).
         _ = try Workbench.run(session: RunClient(runDirectory: trainer.runDirectory, readOnly: false), options: options)
