@@ -111,14 +111,22 @@ struct ExperimentRun: ParsableCommand {
   }
 }
 
-/// `dtr experiment resume NAME`.
-struct ExperimentResume: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue an experiment with its saved plan.")
+/// The name and folder of an experiment that already has a plan.
+struct SavedExperiment: ParsableArguments {
   @Argument(help: "The experiment's name.") var name: String
   @Option(help: "Folder holding experiments.") var directory = "experiments"
 
+  /// The experiment with its saved plan.
+  func load() throws -> ExperimentRunner { try ExperimentRunner.load(name: name, directory: directory) }
+}
+
+/// `dtr experiment resume NAME`.
+struct ExperimentResume: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue an experiment with its saved plan.")
+  @OptionGroup var experiment: SavedExperiment
+
   func run() throws {
-    let runner = try ExperimentRunner.load(name: name, directory: directory)
+    let runner = try experiment.load()
     try ExperimentDriver.run(runner, cells: runner.plan.cells)
   }
 }
@@ -126,15 +134,14 @@ struct ExperimentResume: ParsableCommand {
 /// `dtr experiment run-cell NAME --cell I`: one cell, for spreading a grid over machines.
 struct ExperimentRunCell: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "run-cell", abstract: "Run one cell of a planned experiment.")
-  @Argument(help: "The experiment's name.") var name: String
+  @OptionGroup var experiment: SavedExperiment
   @Option(help: "The cell's index (0-based, as `plan` lists them).") var cell: Int
-  @Option(help: "Folder holding experiments.") var directory = "experiments"
 
   func run() throws {
-    let runner = try ExperimentRunner.load(name: name, directory: directory)
+    let runner = try experiment.load()
     let cells = runner.plan.cells
     guard cells.indices.contains(cell) else {
-      throw CLIError("--cell \(cell) is outside 0…\(cells.count - 1) of experiment \(name)")
+      throw CLIError("--cell \(cell) is outside 0…\(cells.count - 1) of experiment \(experiment.name)")
     }
     try ExperimentDriver.run(runner, cells: [cells[cell]])
   }
@@ -173,11 +180,10 @@ struct ExperimentPlanCommand: ParsableCommand {
 /// `dtr experiment report NAME`: rewrites the results from what the cells hold.
 struct ExperimentReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "report", abstract: "Rewrite results.json/md and the plots.")
-  @Argument(help: "The experiment's name.") var name: String
-  @Option(help: "Folder holding experiments.") var directory = "experiments"
+  @OptionGroup var experiment: SavedExperiment
 
   func run() throws {
-    let runner = try ExperimentRunner.load(name: name, directory: directory)
+    let runner = try experiment.load()
     try ExperimentDriver.report(runner)
     print((try? String(contentsOfFile: runner.root + "/results.md", encoding: .utf8)) ?? "")
   }
