@@ -44,13 +44,7 @@ final class TmuxEndToEndTests: XCTestCase {
   }
 
   func testWorkbenchInARealTerminal() throws {
-    let binary = root + "/.build/release/dtr"
-    let ci = ProcessInfo.processInfo.environment["CI"] == "true"
-    let haveTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux")
-    guard haveTmux, FileManager.default.isExecutableFile(atPath: binary) else {
-      if ci { XCTFail("tmux or \(binary) missing (scripts/test builds it)") }
-      throw XCTSkip("needs tmux and \(binary)")
-    }
+    let binary = try tmuxAndBinary()
     let run = NSTemporaryDirectory() + "dtr-e2e-run-\(getpid())"
     let marker = run + ".exit"
     try? FileManager.default.removeItem(atPath: run)
