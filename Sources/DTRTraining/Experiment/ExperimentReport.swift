@@ -27,10 +27,7 @@ public enum ExperimentReport {
 
   /// The per-arm table and the verdict against the baseline.
   public static func markdown(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
-    func f(_ s: SampleSummary?, _ digits: Int = 2) -> String {
-      guard let s else { return "–" }
-      return s.n > 1 ? String(format: "%.\(digits)f ± %.\(digits)f", s.mean, s.std) : String(format: "%.\(digits)f", s.mean)
-    }
+    func f(_ s: SampleSummary?, _ digits: Int = 2) -> String { ExperimentResults.ArmSummary.text(s, digits: digits) }
     let final = "FID-\(Self.thousands(plan.finalSamples))"
     var md = "# Experiment `\(plan.name)`\n\n"
     md += "\(r.cellsDone) of \(r.cellsTotal) cells done. Every cell: \(plan.steps) steps, seeds \(plan.seeds.map(String.init).joined(separator: ", ")); "
@@ -42,15 +39,7 @@ public enum ExperimentReport {
     md += "| arm | seeds | \(final) | Δ \(final) vs baseline [95% CI] | verdict | KID | precision | recall | IS | steps to FID ≤ \(thresholdText) | img/s |\n"
     md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
     for a in r.arms {
-      var delta = a.arm == plan.armNames[0] ? "(baseline)" : "–", verdict = "–"
-      if let d = a.fidDifference {
-        delta = d.low.map { String(format: "%+.2f [%+.2f, %+.2f]", d.mean, $0, d.high!) } ?? String(format: "%+.2f (one seed)", d.mean)
-        switch d.excludesZero {
-        case .some(true): verdict = d.mean < 0 ? "better" : "worse"
-        case .some(false): verdict = "no clear difference"
-        case .none: verdict = "needs ≥ 2 seeds"
-        }
-      }
+      let delta = a.fidDifferenceText ?? (a.arm == plan.armNames[0] ? "(baseline)" : "–"), verdict = a.verdict ?? "–"
       let steps = a.stepsToThreshold.map { String(format: "%.0f", $0) } ?? "not reached"
       md += "| `\(a.arm)` | \(a.seeds) | \(f(a.fid)) | \(delta) | \(verdict) | \(f(a.kid, 4)) | \(f(a.precision, 3)) | "
       md += "\(f(a.recall, 3)) | \(f(a.inceptionScore)) | \(steps) | \(a.imagesPerSecond.map { String(format: "%.0f", $0) } ?? "–") |\n"

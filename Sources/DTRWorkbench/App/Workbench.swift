@@ -8,23 +8,12 @@ public enum Workbench {
   /// so nothing here can stop training except an explicit stop.
   /// Throws ``TerminalError`` when there is no usable terminal; the terminal is restored on every exit.
   public static func run(session: TrainingSession, options: WorkbenchOptions = WorkbenchOptions()) throws -> WorkbenchExit {
-    let library = ThemeLibrary(directory: options.themesDirectory ?? ThemeLibrary.searchDirectory())
-    let (theme, problem) = library.load(options.theme)
-    let signals = SignalTrap()
-    defer { signals.restore() }
-    let term = try Terminal(ascii: options.ascii, noColor: ProcessInfo.processInfo.environment["NO_COLOR"])
-    defer { term.end() }
-
-    var ctx = RenderContext(theme: theme, glyphs: term.glyphs, color: term.depth != .monochrome)
-    term.setBackground(ctx.style(.mainFg))
+    let screen = try Screen(options: options)
+    defer { screen.end() }
     var controller = WorkbenchController(model: WorkbenchModel(runDirectory: session.runDirectory),
                                          readOnly: session.isReadOnly || options.readOnly, detaches: options.detaches)
-    if let p = problem { controller.message = (p, true) }
+    if let p = screen.themeProblem { controller.message = (p, true) }
     let renderer = FrameRenderer()
-    let frame = 1 / min(max(options.maxFramesPerSecond, 1), 30)
-    let keyWait = Int32(min(50, frame * 1000))
-    // Data-driven redraws are rate-limited; a key press redraws at once (answers stay well under 100 ms).
-    var dirty = true, keyPressed = false, lastFrame = 0.0
     var stopDeadline: Double?, interrupted: Int32?, readingHistory = false
 
     func now() -> Double { Date().timeIntervalSince1970 }
@@ -35,15 +24,9 @@ public enum Workbench {
         case .send(let command):
           if let id = session.send(command) { controller.model.awaitAnswer(id, to: command) }
         case .cycleTheme:
-          let names = library.names
-          let next = names[((names.firstIndex(of: ctx.theme.name) ?? -1) + 1) % names.count]
-          let (t, p) = library.load(next)
-          ctx.theme = t
-          term.setBackground(ctx.style(.mainFg))
-          controller.message = (p ?? "theme: \(t.name)", p != nil)
-          term.invalidate()
+          controller.message = screen.cycleTheme()
         case .redraw:
-          term.invalidate()
+          screen.terminal.invalidate()
         case .leaveAfterStop:
           stopDeadline = now() + options.stopTimeout
         case .leave:
@@ -54,32 +37,30 @@ public enum Workbench {
     }
 
     while true {
-      if let s = signals.take() {
+      if let s = screen.signals.take() {
         if s == SIGCONT {
-          term.invalidate()
+          screen.terminal.invalidate()
         } else if controller.leaving || !controller.canSteer || options.detaches {
           return .interrupted(signal: s)
         } else {
           interrupted = s
           if let exit = perform(controller.stopAndLeave()) { return exit }
         }
-        dirty = true
+        screen.setNeedsFrame()
       }
       // While a long log's history comes in, chunk by chunk, keys are polled without waiting.
-      if let key = term.readKey(timeout: readingHistory ? 0 : keyWait) {
-        dirty = true
-        keyPressed = true
+      if let key = screen.readKey(wait: !readingHistory) {
         if let exit = perform(controller.handle(key)) { return exit }
       }
       let events = session.drainEvents()
       if !events.isEmpty {
         for e in events { controller.model.apply(e) }
-        dirty = true
+        screen.setNeedsFrame()
       }
       let older = session.drainHistory()
       if let older {
         controller.model.applyHistory(older)
-        dirty = true
+        screen.setNeedsFrame()
       }
       readingHistory = older.map { !$0.isComplete } ?? false
       if let deadline = stopDeadline {
@@ -88,13 +69,10 @@ public enum Workbench {
           return controller.model.hasEnded ? .stopped(reason: controller.model.endReason ?? "stopped") : .stopTimedOut
         }
       }
-      if dirty && (keyPressed || now() - lastFrame >= frame) {
-        let (w, h) = term.size
+      // Data-driven frames are rate-limited; a key press redraws at once (answers stay well under 100 ms).
+      screen.drawIfDue { w, h in
         controller.fit(width: w, height: h)
-        term.draw(renderer.render(controller, width: w, height: h, ctx))
-        dirty = false
-        keyPressed = false
-        lastFrame = now()
+        return renderer.render(controller, width: w, height: h, screen.context)
       }
     }
   }

@@ -77,6 +77,9 @@ public struct Glyphs: Sendable, Equatable {
     case "η": return "l"
     case "│", "┊": return "|"
     case "★": return "*"
+    case "ε": return "e"
+    case "Δ": return "D"
+    case "≥": return ">"
     default: return (0x2800...0x28ff).contains(s.value) ? "*" : "?"
     }
   }

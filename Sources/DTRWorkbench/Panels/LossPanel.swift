@@ -132,18 +132,9 @@ public enum LossPanel {
     ], glyphs: ctx.glyphs)
 
     // Axes: y labels at top, middle and bottom; first and last step under the plot.
-    func label(_ f: Double) -> String {
-      let v = range.lowerBound + f * (range.upperBound - range.lowerBound)
-      return Format.value(logY ? pow(10, v) : v)
-    }
-    let axis = ctx.style(.inactiveFg)
-    for (row, f) in [(plot.y, 1.0), (plot.y + (plot.height - 1) / 2, 0.5), (plot.y + plot.height - 1, 0.0)] {
-      canvas.text(inner.x, row, label(f).truncated(to: labelWidth - 1).leftPadded(to: labelWidth - 1), axis)
-    }
-    let axisY = plot.y + plot.height
-    canvas.text(plot.x, axisY, Format.count(Int(x0)), axis)
     var right = "step \(Format.count(lastStep))"
     if let b = best { right = "best \(Format.value(b))  " + right }
-    canvas.text(plot.x + plot.width - right.count, axisY, right, axis)
+    StepChart.drawAxes(into: &canvas, plot: plot, range: range, logY: logY, labelWidth: labelWidth, firstStep: Int(x0), right: right,
+                       style: ctx.style(.inactiveFg))
   }
 }
