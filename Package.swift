@@ -71,6 +71,7 @@ let package = Package(
     .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRTestSupport"],
+                exclude: ["Reference"],
                 swiftSettings: fast),
     .testTarget(name: "DTREvaluationTests",
                 dependencies: ["DTREngine", "DTREvaluation", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion",

@@ -42,7 +42,7 @@ enum Fixtures {
 
 /// Runs `fid_ref.py` (the float64 reference beside evaluation.md) on fixture arrays, when it is present.
 ///
-/// The script is looked up at `../shared/reference/fid_ref.py` relative to the repository root (found from
+/// The script is `Tests/DTRMetricsTests/Reference/fid_ref.py`, a copy of the workplace's reference (found from
 /// this file's path). When the script or a python3 with numpy and scipy is missing, ``evaluate(_:arrays:file:line:)``
 /// returns nil and the tests fall back to the golden values committed as literals.
 enum ReferenceOracle {
@@ -63,9 +63,10 @@ enum ReferenceOracle {
     }
   }()
 
-  static let referenceDirectory: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/reference").standardized
+  /// `Reference/` beside this file: the workplace's `shared/reference/fid_ref.py`, kept in the repository so
+  /// a fresh clone (CI) has it.
+  static let referenceDirectory: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Reference")
 
 
   /// Writes each array as raw little-endian float64, runs `code` with `R` = the fid_ref module and

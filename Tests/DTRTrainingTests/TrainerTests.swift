@@ -195,33 +195,11 @@ final class TrainerTests: XCTestCase {
 
   /// The epoch's checkpoint and sample grid use the masks the epoch trained with; the staged β applies
   /// after them, and the checkpoint records it as still staged (a resume from it applies it first).
-  ///
-  /// A change staged while the epoch's grid is drawn (after `epoch_end`, before the staged changes
-  /// apply) applies at that same boundary, and its `hparam_staged` names that epoch.
   func testEpochEndSamplesAndCheckpointsBeforeApplyingStagedChanges() throws {
     let dir = tempDir("epoch-order")
     let t = try microTrainer(dir, steps: 6, sampleEvery: 1, sampler: "ddpm:100")
     try send(.stage(.beta, 0.5), id: "b", to: dir)
-    let duringGrid = Thread {
-      while !((try? String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8))?.contains("\"epoch_end\"") ?? false) {
-        Thread.sleep(forTimeInterval: 0.005)
-      }
-      try? self.send(.stage(.alpha, 4), id: "during-grid", to: dir)  // the α it has: the weights stay comparable
-    }
-    duringGrid.start()
     t.run()
-    let alpha = try events(dir).filter { e in
-      switch e.payload {
-      case .hparamStaged(let s): return s.name == .alpha
-      case .hparamChange(let c): return c.name == .alpha
-      default: return false
-      }
-    }
-    guard alpha.count == 2, case .hparamStaged(let staged) = alpha[0].payload,
-      case .hparamChange(let change) = alpha[1].payload
-    else { return XCTFail("\(alpha)") }
-    XCTAssertEqual(alpha[1].step, 3, "applied at the first boundary")
-    XCTAssertEqual(staged.epoch, change.epoch, "announced for the epoch it applied at")
     let kinds = try events(dir).filter { $0.step == 3 }.map(\.kind)
     let firstChange = try XCTUnwrap(kinds.firstIndex(of: .hparamChange))
     XCTAssertLessThan(try XCTUnwrap(kinds.firstIndex(of: .checkpoint)), firstChange, "\(kinds)")
