@@ -76,22 +76,17 @@ def new_config(a):
     c["model"] = m
     if a.lr is not None:
         c["lr"] = a.lr
-    for k, key in list(FIXED.items()) + list(PLAN.items()):
+    for k, key in FIXED.items():
         if getattr(a, k) is not None:
             c[key] = getattr(a, k)
-    if a.epochs is not None:
-        c["epochs"] = a.epochs
-        if a.steps is None:
-            c["steps"] = 0
+    apply_plan(a, c)
     if a.hflip:
         c["hflip"] = True
     return c
 
 
-def resume_config(a, saved):
-    """docs/control.md § Resume: plan flags replace, α/β/lr become `cli` changes, other differences refuse."""
-    c = json.loads(json.dumps(saved))
-    changes = []
+def apply_plan(a, c):
+    """Sets the plan flags given (length, cadences); --epochs without --steps clears a saved step count."""
     for k, key in PLAN.items():
         if getattr(a, k) is not None:
             c[key] = getattr(a, k)
@@ -99,6 +94,13 @@ def resume_config(a, saved):
         c["epochs"] = a.epochs
         if a.steps is None:
             c["steps"] = 0
+
+
+def resume_config(a, saved):
+    """docs/control.md § Resume: plan flags replace, α/β/lr become `cli` changes, other differences refuse."""
+    c = json.loads(json.dumps(saved))
+    changes = []
+    apply_plan(a, c)
     for k, key in FIXED.items():
         v = getattr(a, k)
         if v is not None and v != saved[key]:
