@@ -39,7 +39,7 @@ struct Affinity: ParsableCommand {
                    c.adjacent, c.distant, l.adjacent, l.distant))
     }
     if let png, let warning = try AffinityPlot.write(r, png: png) {
-      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+      writeStderr("warning: \(warning)\n")
     }
   }
 }

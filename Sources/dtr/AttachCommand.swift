@@ -19,8 +19,8 @@ struct Attach: ParsableCommand {
     }
     let client = RunClient(runDirectory: runDir, readOnly: false)
     if client.trainer == nil {
-      FileHandle.standardError.write(Data(("note: no trainer is running \(runDir) (it ended or was killed); steering needs one: "
-        + "dtr train --resume --run-dir \(runDir)\n").utf8))
+      writeStderr("note: no trainer is running \(runDir) (it ended or was killed); steering needs one: "
+        + "dtr train --resume --run-dir \(runDir)\n")
     }
     _ = try Workbench.run(session: client, options: WorkbenchOptions(theme: theme, detaches: true))
   }

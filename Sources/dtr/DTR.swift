@@ -15,6 +15,7 @@ struct DTR: ParsableCommand {
     defaultSubcommand: Train.self)
 
   static func main() {
+    signal(SIGPIPE, SIG_IGN)  // a closed pipe on stdout/stderr becomes a failed write, not the end of a run
     KernelGuard.ensureVerifiedKernel()
     main(nil)
   }
@@ -27,18 +28,15 @@ enum KernelGuard {
     guard !blas.verified else { return }
     let env = ProcessInfo.processInfo.environment
     guard env[BLASRuntime.fallbackMarker] == nil, let safer = blas.saferCore(than: blas.requestedCore) else {
-      FileHandle.standardError.write(
-        "warning: OpenBLAS kernel \(blas.coreName) failed verification (rel. error \(blas.verificationError)); results may be wrong. Fix: set OPENBLAS_CORETYPE=Prescott\n"
-          .data(using: .utf8)!)
+      writeStderr("warning: OpenBLAS kernel \(blas.coreName) failed verification (rel. error \(blas.verificationError)); results may be wrong. Fix: set OPENBLAS_CORETYPE=Prescott\n")
       return
     }
-    FileHandle.standardError.write(
-      "warning: OpenBLAS kernel \(blas.coreName) computed wrong results; restarting with \(safer)\n".data(using: .utf8)!)
+    writeStderr("warning: OpenBLAS kernel \(blas.coreName) computed wrong results; restarting with \(safer)\n")
     setenv("OPENBLAS_CORETYPE", safer, 1)
     setenv(BLASRuntime.fallbackMarker, "1", 1)
     let args = CommandLine.arguments
     let cargs = args.map { strdup($0) } + [nil]
     execv("/proc/self/exe", cargs)
-    FileHandle.standardError.write("warning: could not restart (\(String(cString: strerror(errno))))\n".data(using: .utf8)!)
+    writeStderr("warning: could not restart (\(String(cString: strerror(errno))))\n")
   }
 }

@@ -92,6 +92,6 @@ struct EvaluatorCommand: ParsableCommand {
 
 /// Writes `message` and a newline to stderr.
 func printError(_ message: String) {
-  FileHandle.standardError.write(Data((message + "\n").utf8))
+  writeStderr(message + "\n")
 }
 

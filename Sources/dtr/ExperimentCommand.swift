@@ -70,7 +70,7 @@ enum ExperimentDriver {
   static func run(_ runner: ExperimentRunner, cells: [ExperimentPlan.Cell]) throws {
     let all = runner.plan.cells
     let todo = cells.filter { runner.status($0) != .done }
-    FileHandle.standardError.write(Data("experiment \(runner.plan.name): \(all.count) cells, \(all.count - todo.count) done; results in \(runner.root)\n".utf8))
+    writeStderr("experiment \(runner.plan.name): \(all.count) cells, \(all.count - todo.count) done; results in \(runner.root)\n")
     for (position, cell) in todo.enumerated() {
       guard TrainingHost.signalled == 0 else { break }
       let label = "cell \(cell.index + 1)/\(all.count) \(cell.armName) s\(cell.seed)"
@@ -91,7 +91,7 @@ enum ExperimentDriver {
   static func report(_ runner: ExperimentRunner) throws {
     let results = ExperimentResults(runner)
     if let warning = try ExperimentReport.write(results, plan: runner.plan, root: runner.root) {
-      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+      writeStderr("warning: \(warning)\n")
     }
   }
 }

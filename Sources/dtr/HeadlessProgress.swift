@@ -64,8 +64,8 @@ final class HeadlessProgress {
 
   /// Prints a message on its own line.
   func note(_ s: String) {
-    if tty { FileHandle.standardError.write("\r\u{1B}[2K".data(using: .utf8)!) }
-    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+    if tty { writeStderr("\r\u{1B}[2K") }
+    writeStderr(s + "\n")
   }
 
   private func draw() {
@@ -79,12 +79,12 @@ final class HeadlessProgress {
     var line = String(format: "%@%@ epoch %d step %d/%d loss %.4f (avg %.4f) %.0f img/s ETA %@", label.isEmpty ? "" : label + " ",
                       bar, epoch, step, total, loss, smoothed, imgPerS, Self.duration(eta))
     if laterSteps > 0 { line += " (grid " + Self.duration(eta + perStep * Double(laterSteps)) + ")" }
-    FileHandle.standardError.write(((tty ? "\r\u{1B}[2K" : "") + line + (tty ? "" : "\n")).data(using: .utf8)!)
+    writeStderr((tty ? "\r\u{1B}[2K" : "") + line + (tty ? "" : "\n"))
   }
 
   func finish() {
     draw()
-    if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+    if tty { writeStderr("\n") }
   }
 
   static func duration(_ s: Double) -> String {

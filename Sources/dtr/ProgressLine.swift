@@ -16,14 +16,14 @@ final class ProgressLine {
     let filled = total > 0 ? 24 * done / total : 0
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 24 - filled)
     let line = "\(bar) \(label) \(done)/\(total) ETA \(HeadlessProgress.duration(eta))"
-    FileHandle.standardError.write(Data(((tty ? "\r\u{1B}[2K" : "") + line + (tty ? "" : "\n")).utf8))
+    writeStderr((tty ? "\r\u{1B}[2K" : "") + line + (tty ? "" : "\n"))
   }
 
   /// Prints `message` on its own line.
   func note(_ message: String) {
-    FileHandle.standardError.write(Data(((tty ? "\r\u{1B}[2K" : "") + message + "\n").utf8))
+    writeStderr((tty ? "\r\u{1B}[2K" : "") + message + "\n")
   }
 
   /// Ends the line on a terminal.
-  func finish() { if tty { FileHandle.standardError.write(Data("\n".utf8)) } }
+  func finish() { if tty { writeStderr("\n") } }
 }

@@ -3,7 +3,8 @@ import DTRWorkbench
 import Foundation
 
 /// Runs a trainer on its own thread and drives either the workbench (a ``RunClient`` of the run, like
-/// `dtr attach`) or the headless progress line, turning SIGINT/SIGTERM into "checkpoint, then stop".
+/// `dtr attach`) or the headless progress line, turning SIGINT, SIGTERM and SIGHUP (the terminal closed)
+/// into "checkpoint, then stop". SIGHUP stays ignored when the process was started under `nohup`.
 enum TrainingHost {
   nonisolated(unsafe) static var signalled: Int32 = 0
 
@@ -25,11 +26,12 @@ enum TrainingHost {
         // The workbench installs its own signal handlers (first Ctrl-C: stop with a checkpoint).
         _ = try Workbench.run(session: RunClient(runDirectory: trainer.runDirectory, readOnly: false), options: options)
       } catch {
-        FileHandle.standardError.write("workbench unavailable (\(error)); continuing headless\n".data(using: .utf8)!)
+        writeStderr("workbench unavailable (\(error)); continuing headless\n")
       }
     }
     signal(SIGINT) { _ in TrainingHost.signalled = 1 }
     signal(SIGTERM) { _ in TrainingHost.signalled = 1 }
+    SignalHandler.install(SIGHUP) { _ in TrainingHost.signalled = 1 }
     let progress = progress ?? HeadlessProgress(total: trainer.totalSteps)
     var sentStop = false
     while done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
