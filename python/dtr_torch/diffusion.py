@@ -103,13 +103,18 @@ def evenly_spaced(T, n):
 
 @torch.no_grad()
 def sample(model, schedule, labels, sampler="ddim:50", cfg=1.5, null=10, conditional=True, gen=None,
-           device="cpu", size=(1, 28, 28)):
-    """Generates images in [−1, 1] with DDIM (η) over evenly spaced original timesteps, CFG on all channels."""
+           device="cpu", x=None, progress=None):
+    """Generates images in [−1, 1] with DDIM (η) over evenly spaced original timesteps, CFG on all channels,
+    from the initial noise `x` ([N, C, H, W]; drawn from `gen` when None, at the model's size);
+    `progress(done, total)` after every model step."""
     kind, n, eta = parse_sampler(sampler)
     ts = evenly_spaced(schedule.T, n)
     ac = schedule.alphas_cumprod
     N = labels.shape[0]
-    x = torch.randn((N,) + tuple(size), generator=gen).to(device)
+    if x is None:
+        m = model.cfg
+        x = torch.randn((N, m["inChannels"], m["inputSize"], m["inputSize"]), generator=gen)
+    x = x.to(device)
     y = labels.to(device)
     guided = conditional and cfg != 1.0
     for i in reversed(range(len(ts))):
@@ -129,4 +134,6 @@ def sample(model, schedule, labels, sampler="ddim:50", cfg=1.5, null=10, conditi
         x = math.sqrt(a_prev) * x0 + math.sqrt(max(0.0, 1 - a_prev - sigma ** 2)) * eps
         if i > 0 and sigma > 0:
             x = x + sigma * torch.randn(x.shape, generator=gen).to(device)
+        if progress:
+            progress(len(ts) - i, len(ts))
     return x
