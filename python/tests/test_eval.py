@@ -1,7 +1,8 @@
 """The torch evaluator against `dtr`'s: the same features (the cached test-set statistics, which the Swift
 FashionCNN computed, are reproduced), and the same FID and KID on the same images (`dtr eval` and
 `dtr sample --npy` draw identical images from one unconditional checkpoint, seed and batch); the torch
-sampler, from the same SplitMix64 initial noise, draws those images too."""
+sampler, from the same SplitMix64 initial noise, draws those images too, and the torch grid writer lays them
+out as dtr's PNG."""
 import copy
 import json
 import os
@@ -9,11 +10,13 @@ import os
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from conftest import run
 from dtr_torch import checkpoint as ckpt
 from dtr_torch import config as cfgmod
 from dtr_torch import evaluate as ev
+from dtr_torch import imagegrid
 from dtr_torch.diffusion import Schedule
 from dtr_torch.model import DiT
 
@@ -65,6 +68,9 @@ def test_fid_and_kid_equal_dtr_eval_on_the_same_images(dtr_binary, evaluator, tm
     swift = json.loads(r.stdout.strip().splitlines()[-1])
     images = torch.from_numpy(np.load(npy))
     assert images.shape == (N, 1, 28, 28) and float(images.std()) > 0.1
+    # the torch grid writer lays the same images out byte for byte as dtr's PNG (unconditional: ⌈√300⌉ = 18 columns)
+    with Image.open(str(tmp_path / "x.png")) as im:
+        assert np.array_equal(np.asarray(im), imagegrid.render(images, 17, 18))
     fid, kid, kid_std = ev.score(evaluator, images, DATA)
     assert swift["evaluator"] == evaluator.tag == "fmnist-cnn-v1" and swift["samples"] == N
     for mine, theirs in ((fid, swift["fid"]), (kid, swift["kid"]), (kid_std, swift["kid_std"])):
