@@ -20,7 +20,7 @@ from safetensors import safe_open
 from . import diffusion
 from .data import fashion_mnist
 from .model import null_class
-from .splitmix import SplitMix64
+from .splitmix import M64, SplitMix64
 
 TAG = "fmnist-cnn-v1"
 WEIGHTS_FILE = f"{TAG}.safetensors"
@@ -187,6 +187,11 @@ def score(evaluator, images, data_dir):
     return fid, kid, kid_std
 
 
+def step_noise_seed(seed, start):
+    """SampleGenerator's seed of the per-step noise of the batch starting at sample `start`."""
+    return ((seed ^ 0x5A17E5ED00000000) + start) & M64
+
+
 def initial_noise(seed, count, shape):
     """x_T of `count` samples as `SampleGenerator` draws it: one SplitMix64(seed) normal stream."""
     per = int(np.prod(shape))
@@ -201,11 +206,12 @@ def balanced_labels(count, m):
 
 
 @torch.no_grad()
-def generate(model, schedule, labels, x_t, sampler, cfg, device, batches=None, progress=None):
-    """Samples in batches of PROBE_BATCH from the given x_T; `batches` selects which batch indices to draw
+def generate(model, schedule, labels, seed, sampler, cfg, device, batches=None, progress=None):
+    """Samples in batches of PROBE_BATCH from the initial and per-step noise of `seed`; `batches` selects which batch indices to draw
     (the rest stay zero), `progress(done, total)` counts model steps over the selected batches."""
     m = model.cfg
     n = labels.shape[0]
+    x_t = initial_noise(seed, n, (m["inChannels"], m["inputSize"], m["inputSize"]))
     out = torch.zeros_like(x_t)
     starts = list(range(0, n, PROBE_BATCH))
     chosen = [b for b in range(len(starts)) if batches is None or b in batches]
@@ -216,6 +222,6 @@ def generate(model, schedule, labels, x_t, sampler, cfg, device, batches=None, p
         def report(done, total, k=k):
             if progress:
                 progress(k * total + done, len(chosen) * total)
-        out[s:e] = diffusion.sample(model, schedule, labels[s:e], sampler, cfg, null_class(m), m["numClasses"] > 0,
-                                    device=device, x=x_t[s:e], progress=report).cpu()
+        out[s:e] = diffusion.sample(model, schedule, labels[s:e], x_t[s:e], sampler, cfg, null_class(m),
+                                    m["numClasses"] > 0, device, step_noise_seed(seed, s), report).cpu()
     return out

@@ -625,10 +625,10 @@ class Trainer:
         rows, cols = (m["numClasses"] if conditional else 8), 10
         n = rows * cols
         labels = (torch.arange(n) // cols) % m["numClasses"] if conditional else torch.full((n,), null_class(m))
-        shape = (m["inChannels"], m["inputSize"], m["inputSize"])
-        x_t = evalmod.initial_noise((c["seed"] + 77) & cfgmod.U64, n, shape)
-        images = diffusion.sample(self.ema, self.schedule, labels, c["sampler"], c["cfgScale"], null_class(m),
-                                  conditional, device=self.device, x=x_t).cpu()
+        seed = (c["seed"] + 77) & cfgmod.U64
+        x_t = evalmod.initial_noise(seed, n, (m["inChannels"], m["inputSize"], m["inputSize"]))
+        images = diffusion.sample(self.ema, self.schedule, labels, x_t, c["sampler"], c["cfgScale"], null_class(m),
+                                  conditional, self.device, evalmod.step_noise_seed(seed, 0)).cpu()
         path = os.path.join(self.run_dir, f"samples-{self.step:08d}.png")
         try:
             imagegrid.write(images, rows, cols, path)
@@ -654,8 +654,6 @@ class Trainer:
             return
         started = time.time()
         n = c["evalSamples"]
-        shape = (m["inChannels"], m["inputSize"], m["inputSize"])
-        x_t = evalmod.initial_noise(evalmod.PROBE_SEED, n, shape)
         batches = range(self.rank, (n + evalmod.PROBE_BATCH - 1) // evalmod.PROBE_BATCH, self.world)
         last = [0.0]
 
@@ -664,8 +662,8 @@ class Trainer:
             if done == total or now - last[0] > 0.25:
                 last[0] = now
                 self.emit("eval_progress", done=done, total=total, phase="sampling")
-        images = evalmod.generate(self.ema, self.schedule, evalmod.balanced_labels(n, m), x_t, evalmod.PROBE_SAMPLER,
-                                  c["cfgScale"], self.device, set(batches), progress)
+        images = evalmod.generate(self.ema, self.schedule, evalmod.balanced_labels(n, m), evalmod.PROBE_SEED,
+                                  evalmod.PROBE_SAMPLER, c["cfgScale"], self.device, set(batches), progress)
         if self.world > 1:
             images = images.to(self.device)
             dist.all_reduce(images)

@@ -15,6 +15,7 @@ from PIL import Image
 from conftest import run
 from dtr_torch import checkpoint as ckpt
 from dtr_torch import config as cfgmod
+from dtr_torch import diffusion
 from dtr_torch import evaluate as ev
 from dtr_torch import imagegrid
 from dtr_torch.diffusion import Schedule
@@ -76,7 +77,21 @@ def test_fid_and_kid_equal_dtr_eval_on_the_same_images(dtr_binary, evaluator, tm
     for mine, theirs in ((fid, swift["fid"]), (kid, swift["kid"]), (kid_std, swift["kid_std"])):
         assert abs(mine - theirs) <= 1e-6 * abs(theirs), (fid, kid, kid_std, swift)
     # the torch sampler from the same SplitMix64 initial noise draws the same images
-    labels = ev.balanced_labels(N, net.cfg)
-    x_t = ev.initial_noise(SEED, N, (1, 28, 28))
-    mine = ev.generate(net, Schedule("linear", 1000), labels, x_t, SAMPLER, 1.5, "cpu")
+    mine = ev.generate(net, Schedule("linear", 1000), ev.balanced_labels(N, net.cfg), SEED, SAMPLER, 1.5, "cpu")
     assert (mine - images).abs().max() < 1e-3
+
+
+@pytest.mark.parametrize("sampler", ["ddpm:4", "ddim:4:0.5"])
+def test_stochastic_samplers_draw_dtr_samples(dtr_binary, tmp_path, sampler):
+    """DDPM and DDIM with η > 0 also use SplitMix64's per-step noise as dtr does."""
+    path = str(tmp_path / "u.safetensors")
+    net = unconditional_checkpoint(path)
+    npy = str(tmp_path / "x.npy")
+    r = run([dtr_binary, "sample", "--checkpoint", path, "--n", "20", "--seed", SEEDS, "--sampler", sampler,
+             "--out", str(tmp_path / "x.png"), "--npy", npy])
+    assert r.returncode == 0, r.stderr
+    theirs = torch.from_numpy(np.load(npy))
+    x_t = ev.initial_noise(SEED, 20, (1, 28, 28))
+    mine = diffusion.sample(net, Schedule("linear", 1000), ev.balanced_labels(20, net.cfg), x_t, sampler, 1.5, 0, False,
+                            "cpu", ev.step_noise_seed(SEED, 0))
+    assert float(theirs.std()) > 0.1 and (mine - theirs).abs().max() < 1e-3
