@@ -8,6 +8,9 @@ The global batch (`--batch`) is split evenly over ranks. Timesteps, noise, label
 drawn for the whole global batch from a generator seeded by (seed, step) and each rank takes its share;
 DistributedSampler (seed = the run's seed) deals the same global batch whatever the number of ranks, so N
 ranks and 1 rank train on the same numbers.
+
+Sample grids (rank 0) and FID/KID (sampling shared by all ranks, scoring on rank 0) follow `dtr`'s schedule
+and files; see docs/scale-out.md.
 """
 import argparse
 import datetime

@@ -5,7 +5,6 @@ sampler, from the same SplitMix64 initial noise, draws those images too, and the
 out as dtr's PNG."""
 import copy
 import json
-import os
 
 import numpy as np
 import pytest

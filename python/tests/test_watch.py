@@ -1,6 +1,8 @@
 """`torchrun --nproc_per_node 2` on `tiny` for 20 steps (a 64-image training split, so epochs end every 2
 steps: sample grids every 5 epochs, FID at step 20), followed live by `dtr watch` in tmux: the loss, mask,
-samples and FID panels show the torch run, and every event validates against docs/events.md."""
+samples and FID panels show the torch run, every event validates against docs/events.md, and the run's
+FID/KID equal `dtr eval`'s on its checkpoint with the probe's settings."""
+import json
 import os
 import shutil
 import subprocess
@@ -9,8 +11,9 @@ import uuid
 
 from PIL import Image
 
-from conftest import env, torchrun
+from conftest import env, run, torchrun
 from dtr_torch import config as cfgmod
+from dtr_torch import evaluate
 from dtr_torch.data import read_idx
 from events_schema import validate
 
@@ -82,3 +85,11 @@ def test_dtr_watch_renders_a_two_rank_torch_run(dtr_binary, tmp_path):
     assert e["fid2k"] > 0 and e["kid_std"] >= 0
     phases = [p["phase"] for p in ev if p["type"] == "eval_progress"]
     assert phases[0] == "sampling" and phases[-1] == "features"
+    # `dtr eval` of the step-20 checkpoint with the probe's settings samples the same images and scores the same
+    r = run([dtr_binary, "eval", "--checkpoint", os.path.join(rd, "last.safetensors"), "--samples", "200",
+             "--batch", "100", "--seed", str(evaluate.PROBE_SEED), "--sampler", evaluate.PROBE_SAMPLER, "--cfg", "1",
+             "--data-dir", DATA, "--json"])
+    assert r.returncode == 0, r.stderr
+    swift = json.loads(r.stdout.strip().splitlines()[-1])
+    for key, mine in (("fid", e["fid2k"]), ("kid", e["kid"]), ("kid_std", e["kid_std"])):
+        assert abs(mine - swift[key]) <= 1e-4 * abs(swift[key]), (e, swift)
