@@ -676,24 +676,25 @@ class Trainer:
         self.emit("eval_progress", done=0, total=1, phase="features")
         try:
             fid, kid, kid_std = evalmod.score(self.evaluator, images, c["dataDir"])
-        except (OSError, ValueError, np.linalg.LinAlgError) as e:
-            self.eval_off = True
-            self.alert("warning", f"FID evaluation off: {e}")
+        except np.linalg.LinAlgError as e:
+            self.alert("warning", f"{evalmod.metric_name(n)} failed: {e}")
             return
         self.emit("eval", name=evalmod.metric_name(n), fid2k=fid, kid=kid, kid_std=kid_std,
                   evaluator=self.evaluator.tag, seconds=time.time() - started, samples=n, epoch=self.epoch)
 
     def load_evaluator(self):
-        """None when the evaluator is ready, else why FID cannot be measured for this run."""
+        """None when the evaluator and the test-set reference are ready, else why FID cannot be measured for
+        this run (rank 0 decides once for all ranks)."""
         m = self.config["model"]
         if (m["inChannels"], m["inputSize"]) != (1, 28):
             return (f"the evaluator scores 1×28×28 images; this model makes "
                     f"{m['inChannels']}×{m['inputSize']}×{m['inputSize']}")
-        if self.evaluator is None:
-            try:
+        try:
+            if self.evaluator is None:
                 self.evaluator = evalmod.Evaluator(device=self.device)
-            except (OSError, ValueError, KeyError) as e:
-                return str(e)
+            self.evaluator.reference_features(self.config["dataDir"])
+        except (OSError, ValueError, KeyError) as e:
+            return str(e)
         return None
 
     def save(self, reason, best=False):

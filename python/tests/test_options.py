@@ -1,5 +1,7 @@
 """The torch engine's own options, in-process on CPU: image folders as data (PNG/JPEG, grey or RGB, any
-square size, classes from subfolders) and their errors, and `--precision bf16` (CPU autocast)."""
+square size, classes from subfolders) and their errors, `--precision bf16` (CPU autocast), and FID switched
+off with one alert when it cannot be measured."""
+import hashlib
 import json
 import os
 
@@ -7,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dtr_torch import train
+from dtr_torch import evaluate, train
 from dtr_torch.data import data_shape, open_dataset
 from events_schema import validate
 
@@ -94,3 +96,22 @@ def test_bf16_autocast_on_cpu_trains_close_to_fp32(tmp_path):
     assert len(losses["bf16"]) == 3 and all(np.isfinite(losses["bf16"]))
     assert losses["bf16"] != losses["fp32"]  # autocast really ran the forward in bf16
     assert np.allclose(losses["bf16"], losses["fp32"], rtol=3e-2), losses
+
+
+@pytest.mark.parametrize("altered", [True, False])
+def test_fid_switches_off_with_one_alert_when_it_cannot_be_measured(tmp_path, monkeypatch, altered):
+    """An altered evaluator file, or 1×28×28 data without Fashion-MNIST's test split: one alert, training on."""
+    data = str(tmp_path / "grey28")
+    write_images(data, 4, 28, "L", ".png", 6)
+    expected = f"t10k-images-idx3-ubyte(.gz) not found in {data}"
+    if altered:
+        weights = bytearray(open(evaluate.locate_weights(), "rb").read())
+        weights[-1] ^= 1
+        (tmp_path / "fmnist-cnn-v1.safetensors").write_bytes(bytes(weights))
+        monkeypatch.setenv("DTR_EVALUATOR", str(tmp_path))
+        expected = f"have SHA-256 {hashlib.sha256(weights).hexdigest()}, expected {evaluate.WEIGHTS_SHA256}"
+    ev = trained(str(tmp_path / "run"), "--data-dir", data, "--batch", 4, "--steps", 2, "--sample-every", 0,
+                 "--eval-every", 1)
+    alerts = [e["message"] for e in ev if e["type"] == "alert"]
+    assert len(alerts) == 1 and alerts[0].startswith("FID evaluation off: ") and expected in alerts[0], alerts
+    assert not any(e["type"] == "eval" for e in ev) and ev[-1]["reason"] == "finished"
