@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dtr_torch import evaluate, train
+from dtr_torch import evaluate, imagegrid, train
 from dtr_torch.data import data_shape, open_dataset
 from events_schema import validate
 
@@ -61,6 +61,9 @@ def test_rgb_and_grey_mixed_make_an_rgb_set(tmp_path):
     assert all(np.array_equal(ds.pixels[0, c].numpy(), grey) for c in range(3))  # sorted: .PNG before .jpeg
     x, _ = ds.batch(slice(0, 2))
     assert x.min() >= -1 and x.max() <= 1
+    grid = imagegrid.render(x, 1, 10)  # RGB grids: white gutter, the images' bytes in their cells
+    assert grid.shape == (12, 102, 3) and (grid[:2] == 255).all() and (grid[:, 22:] == 255).all()
+    assert np.array_equal(grid[2:10, 2:10], ds.pixels[0].permute(1, 2, 0).numpy())
 
 
 @pytest.mark.parametrize("layout, expected", [
