@@ -4,6 +4,8 @@ import math
 import numpy as np
 import torch
 
+from .splitmix import SplitMix64
+
 
 class Schedule:
     def __init__(self, kind="linear", T=1000):
@@ -86,15 +88,21 @@ def draw_timesteps(kind, B, T, gen):
 
 
 def parse_sampler(s):
+    """Sampler(parsing:): `ddim:N`, `ddim:N:ETA` or `ddpm:N` with 1 ≤ N ≤ 1000 and ETA ≥ 0 → (kind, N, η)."""
     parts = s.split(":")
-    if parts[0] in ("ddim", "ddpm") and len(parts) >= 2:
-        n = int(parts[1])
-        eta = float(parts[2]) if len(parts) == 3 and parts[0] == "ddim" else (1.0 if parts[0] == "ddpm" else 0.0)
-        return parts[0], n, eta
-    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA or ddpm:N")
+    try:
+        if parts[0] in ("ddim", "ddpm") and 2 <= len(parts) <= (3 if parts[0] == "ddim" else 2):
+            n = int(parts[1])
+            eta = float(parts[2]) if len(parts) == 3 else 0.0
+            if 1 <= n <= 1000 and eta >= 0:
+                return parts[0], n, eta
+    except ValueError:
+        pass
+    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA or ddpm:N (1 ≤ N ≤ 1000)")
 
 
 def evenly_spaced(T, n):
+    """`n` evenly spaced timesteps of 0…T−1, stride (T−1)/(n−1) rounded half to even (Python's round)."""
     if n == 1:
         return [T - 1]
     stride = (T - 1) / (n - 1)
@@ -102,31 +110,49 @@ def evenly_spaced(T, n):
 
 
 @torch.no_grad()
-def sample(model, schedule, labels, sampler="ddim:50", cfg=1.5, null=10, conditional=True, gen=None,
-           device="cpu", size=(1, 28, 28)):
-    """Generates images in [−1, 1] with DDIM (η) over evenly spaced original timesteps, CFG on all channels."""
+def sample(model, schedule, labels, x, sampler="ddim:50", cfg=1.5, null=10, conditional=True, device="cpu",
+           noise_seed=0, progress=None):
+    """Images from the initial noise `x` [N, C, H, W] as `Sampler.sample` draws them: over the evenly spaced
+    timesteps of the respaced schedule, guidance on all channels, x̂₀ clamped to [−1, 1], the update in float64;
+    DDIM with η, or DDPM's posterior with σ² = β of the respaced step. Per-step noise is SplitMix64's normal
+    stream from `noise_seed` (see `evaluate.step_noise_seed`).
+    `progress(done, total)` after every model step."""
     kind, n, eta = parse_sampler(sampler)
-    ts = evenly_spaced(schedule.T, n)
-    ac = schedule.alphas_cumprod
+    kept = evenly_spaced(schedule.T, n)
+    ac = schedule.alphas_cumprod[kept]
+    betas = 1 - ac / np.concatenate([[1.0], ac[:-1]])  # NoiseSchedule.respaced
+    ab_all = np.cumprod(1 - betas)
     N = labels.shape[0]
-    x = torch.randn((N,) + tuple(size), generator=gen).to(device)
+    x = x.to(device).float()
     y = labels.to(device)
     guided = conditional and cfg != 1.0
-    for i in reversed(range(len(ts))):
-        t = ts[i]
-        a_t = ac[t]
-        a_prev = ac[ts[i - 1]] if i > 0 else 1.0
-        tt = torch.full((N,), t, dtype=torch.long, device=device)
+    rng = SplitMix64(noise_seed)
+    for i in reversed(range(len(kept))):
+        tt = torch.full((N,), kept[i], dtype=torch.long, device=device)
         if guided:
             out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, torch.full_like(y, null)]))
             c, u = out[:N], out[N:]
-            eps = u + cfg * (c - u)
+            eps = u + np.float32(cfg) * (c - u)
         else:
             eps = model(x, tt, y)
-        x0 = (math.sqrt(1 / a_t) * x - math.sqrt(1 / a_t - 1) * eps).clamp(-1, 1)
-        eps = (math.sqrt(1 / a_t) * x - x0) / math.sqrt(1 / a_t - 1)
-        sigma = eta * math.sqrt((1 - a_prev) / (1 - a_t)) * math.sqrt(max(0.0, 1 - a_t / a_prev))
-        x = math.sqrt(a_prev) * x0 + math.sqrt(max(0.0, 1 - a_prev - sigma ** 2)) * eps
-        if i > 0 and sigma > 0:
-            x = x + sigma * torch.randn(x.shape, generator=gen).to(device)
+        ab, ab_prev = ab_all[i], (ab_all[i - 1] if i > 0 else 1.0)
+        last = i == 0
+        noise = 0.0
+        if kind == "ddpm" or (eta > 0 and not last):
+            noise = torch.from_numpy(rng.fill_normal(x.numel())).reshape(x.shape).to(device).double()
+        r_a, r_am1 = math.sqrt(1 / ab), math.sqrt(1 / ab - 1)
+        xt = x.double()
+        x0 = (r_a * xt - r_am1 * eps.double()).clamp(-1, 1)
+        if kind == "ddpm":
+            c1 = betas[i] * math.sqrt(ab_prev) / (1 - ab)
+            c2 = (1 - ab_prev) * math.sqrt(1 - betas[i]) / (1 - ab)
+            sigma = 0.0 if last else math.sqrt(betas[i])
+            x = (c1 * x0 + c2 * xt + sigma * noise).float()
+        else:
+            sigma = eta * math.sqrt((1 - ab_prev) / (1 - ab)) * math.sqrt(1 - ab / ab_prev)
+            e = (r_a * xt - x0) / r_am1
+            x = (math.sqrt(ab_prev) * x0 + math.sqrt(max(0.0, 1 - ab_prev - sigma * sigma)) * e
+                 + (0.0 if last else sigma * noise)).float()
+        if progress:
+            progress(len(kept) - i, len(kept))
     return x

@@ -4,31 +4,7 @@ Written from the spec; the Swift engine's tables are matched by test, not import
 """
 import numpy as np
 
-GAMMA = 0x9E3779B97F4A7C15
-M64 = (1 << 64) - 1
-
-
-class SplitMix64:
-    """SplitMix64 as the Swift engine's `SplitMix64` (state += γ; mix)."""
-
-    def __init__(self, seed):
-        self.state = seed & M64
-
-    def next(self):
-        self.state = (self.state + GAMMA) & M64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-        return z ^ (z >> 31)
-
-    def permutation(self, n):
-        """Fisher–Yates from the top, index drawn as next() % (i+1)."""
-        p = list(range(n))
-        for i in range(n - 1, 0, -1):
-            j = self.next() % (i + 1)
-            p[i], p[j] = p[j], p[i]
-        return p
-
+from .splitmix import M64, SplitMix64
 
 def dtr_starts(T, C, alpha, beta):
     n = int(C * beta)

@@ -8,6 +8,9 @@ The global batch (`--batch`) is split evenly over ranks. Timesteps, noise, label
 drawn for the whole global batch from a generator seeded by (seed, step) and each rank takes its share;
 DistributedSampler (seed = the run's seed) deals the same global batch whatever the number of ranks, so N
 ranks and 1 rank train on the same numbers.
+
+Sample grids (rank 0) and FID/KID (sampling shared by all ranks, scoring on rank 0) follow `dtr`'s schedule
+and files; see docs/scale-out.md.
 """
 import argparse
 import datetime
@@ -18,14 +21,16 @@ import signal
 import sys
 import time
 
+import numpy as np
 import torch
 import torch.distributed as dist
 
 from . import ENGINE, EVENT_SCHEMA
 from . import checkpoint as ckpt
 from . import config as cfgmod
-from . import diffusion, runio
-from .data import FashionMNIST
+from . import diffusion, imagegrid, runio
+from . import evaluate as evalmod
+from .data import data_shape, open_dataset
 from .model import DiT, null_class
 
 
@@ -39,19 +44,37 @@ def parse_args(argv):
                       ("lr-schedule", str), ("warmup", int), ("grad-clip", float), ("batch", int), ("steps", int),
                       ("epochs", int), ("loss-weight", str), ("t-sampling", str), ("schedule", str), ("ema", float),
                       ("seed", int), ("data-dir", str), ("sample-every", int), ("sampler", str), ("cfg", float),
-                      ("keep", int), ("eval-every", int), ("checkpoint-every-minutes", float), ("log-every", int)]:
+                      ("keep", int), ("eval-every", int), ("eval-samples", int), ("eval-at-steps", steps_list),
+                      ("checkpoint-every-minutes", float), ("log-every", int)]:
         p.add_argument("--" + name, type=typ, default=None)
     p.add_argument("--uncond", action="store_true")
     p.add_argument("--hflip", action="store_true")
-    p.add_argument("--bf16", action="store_true", help="bf16 autocast (GPU)")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: the training forward under bf16 autocast (CUDA, or CPU autocast on CPU); weights, "
+                        "optimizer, EMA, sampling and FID stay float32")
     p.add_argument("--threads", type=int, default=None, help="torch intra-op threads per rank (CPU)")
     p.add_argument("--rank-log", action="store_true",
                    help="each rank appends {step, alpha, beta, lr, paused, mask_checksum} to RUN/rank-<r>.jsonl")
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    if a.eval_samples is not None and a.eval_samples < 10:
+        p.error("--eval-samples must be ≥ 10")
+    return a
+
+
+def steps_list(s):
+    """`--eval-at-steps 10,20,50` → [10, 20, 50]."""
+    try:
+        steps = [int(x) for x in s.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a comma-separated list of step numbers")
+    if any(x < 1 for x in steps):
+        raise argparse.ArgumentTypeError("step numbers must be ≥ 1")
+    return steps
 
 
 PLAN = {"steps": "steps", "sample_every": "sampleEveryEpochs", "sampler": "sampler", "cfg": "cfgScale",
-        "keep": "keepCheckpoints", "eval_every": "evalEveryEpochs",
+        "keep": "keepCheckpoints", "eval_every": "evalEveryEpochs", "eval_samples": "evalSamples",
+        "eval_at_steps": "evalAtSteps",
         "checkpoint_every_minutes": "checkpointEveryMinutes", "log_every": "logEvery", "data_dir": "dataDir"}
 FIXED = {"weight_decay": "weightDecay", "lr_schedule": "lrSchedule", "warmup": "warmupSteps", "grad_clip": "gradClip",
          "batch": "batch", "loss_weight": "lossWeighting", "t_sampling": "tSampling", "schedule": "schedule",
@@ -173,7 +196,7 @@ class Trainer:
         if rank == 0 and plan["resume_from"]:
             self.load(plan["resume_from"])
         self.sync_from_rank0()
-        self.data = FashionMNIST(c["dataDir"])
+        self.data = open_dataset(c["dataDir"])
         self.steps_per_epoch = len(self.data) // c["batch"]
         self.total_steps = cfgmod.total_steps(c, self.steps_per_epoch)
         self.ddp = self.model
@@ -182,6 +205,7 @@ class Trainer:
                 self.model, device_ids=[device.index] if device.type == "cuda" else None, broadcast_buffers=False)
         self.paused = self.pause_at_epoch_end = self.stop_requested = False
         self.signalled = False
+        self.evaluator, self.eval_off = None, False
         self.epoch_loss_sum, self.epoch_loss_count = 0.0, 0
         self.rank_log = open(os.path.join(self.run_dir, f"rank-{rank}.jsonl"), "a") if a.rank_log else None
         if rank == 0:
@@ -210,6 +234,17 @@ class Trainer:
                 raise SystemExit(f"error: {self.run_dir} already holds a run; pass --resume to continue it or choose "
                                  "another --run-dir")
             c, changes, resume_from = new_config(a), [], None
+            channels, size, classes = data_shape(c["dataDir"])
+            c["model"]["inChannels"], c["model"]["inputSize"] = channels, size
+            if c["model"]["numClasses"] > 0:
+                c["model"]["numClasses"] = classes
+        m = c["model"]
+        if resume_from:
+            channels, size, _ = data_shape(c["dataDir"])
+            if (channels, size) != (m["inChannels"], m["inputSize"]):
+                raise SystemExit(f"error: the images in {c['dataDir']} are {channels}×{size}×{size} but the run in "
+                                 f"{self.run_dir} trains on {m['inChannels']}×{m['inputSize']}×{m['inputSize']}; "
+                                 "pass --data-dir with the run's data")
         err = cfgmod.model_validation_error(c["model"])
         if err:
             raise SystemExit("error: " + err)
@@ -301,6 +336,8 @@ class Trainer:
                 time.sleep(0.25)
                 continue
             self.train_step()
+            if self.step in c["evalAtSteps"]:
+                self.evaluate()
             if self.step_in_epoch >= self.steps_per_epoch:
                 self.end_epoch()
             elif c["checkpointEveryMinutes"] > 0 and time.time() - self.last_ckpt >= c["checkpointEveryMinutes"] * 60:
@@ -437,7 +474,7 @@ class Trainer:
         c, m, dev = self.config, self.config["model"], self.device
         b = self.local_batch
         idx = self.order[self.step_in_epoch * b:(self.step_in_epoch + 1) * b]
-        x0, y = self.data.x[idx], self.data.y[idx].clone()
+        x0, y = self.data.batch(idx)
         ts, drop, flip, noise, ts_all = self.global_draws()
         if c["hflip"]:
             x0 = torch.where(flip[:, None, None, None], x0.flip(-1), x0)
@@ -447,7 +484,7 @@ class Trainer:
             y[drop] = null_class(m)
         x0, y, ts, noise = x0.to(dev), y.to(dev), ts.to(dev), noise.to(dev)
         xt = self.schedule.q_sample(x0, noise, ts)
-        with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=self.a.bf16):
+        with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=self.a.precision == "bf16"):
             pred = self.ddp(xt, ts, y)
         per = ((pred.float() - noise) ** 2).flatten(1).mean(1)
         if self.uw is not None:
@@ -569,10 +606,96 @@ class Trainer:
             self.best_loss = mean
         if c["checkpointEveryEpochs"] > 0 and self.epoch % c["checkpointEveryEpochs"] == 0:
             self.save("periodic", best)
+        # the epoch's grid and FID use the masks it trained with; staged changes apply after them
+        if c["sampleEveryEpochs"] > 0 and self.epoch % c["sampleEveryEpochs"] == 0:
+            self.write_sample_grid()
+        if c["evalEveryEpochs"] > 0 and self.epoch % c["evalEveryEpochs"] == 0:
+            self.evaluate()
         self.apply_staged()
         if self.pause_at_epoch_end:
             self.pause("epoch")
         self.begin_epoch()
+
+    # ---- sample grids and FID
+
+    def write_sample_grid(self):
+        """Rank 0 samples one row per class (8 rows unconditional) × 10 with the EMA weights from the fixed
+        noise of SplitMix64(seed + 77), as `dtr`, and writes RUN/samples-<step>.png."""
+        if self.rank != 0:
+            return
+        c, m = self.config, self.config["model"]
+        conditional = m["numClasses"] > 0
+        rows, cols = (m["numClasses"] if conditional else 8), 10
+        n = rows * cols
+        labels = (torch.arange(n) // cols) % m["numClasses"] if conditional else torch.full((n,), null_class(m))
+        seed = (c["seed"] + 77) & cfgmod.U64
+        x_t = evalmod.initial_noise(seed, n, (m["inChannels"], m["inputSize"], m["inputSize"]))
+        images = diffusion.sample(self.ema, self.schedule, labels, x_t, c["sampler"], c["cfgScale"], null_class(m),
+                                  conditional, self.device, evalmod.step_noise_seed(seed, 0)).cpu()
+        path = os.path.join(self.run_dir, f"samples-{self.step:08d}.png")
+        try:
+            imagegrid.write(images, rows, cols, path)
+            self.emit("samples", path=path, rows=rows, cols=cols)
+        except OSError as e:
+            self.alert("warning", f"sample grid failed: {e}")
+
+    def evaluate(self):
+        """FID and KID of the EMA weights on `evalSamples` images (dtr's FIDProbe: fixed noise, DDIM-25, the
+        run's guidance scale). The sampling batches are dealt round-robin over the ranks and summed on every
+        rank; rank 0 extracts the features, scores them and emits `eval_progress` and `eval`."""
+        if self.eval_off:
+            return
+        c, m = self.config, self.config["model"]
+        verdict = [None]
+        if self.rank == 0:
+            verdict[0] = self.load_evaluator()
+        if self.world > 1:
+            dist.broadcast_object_list(verdict, src=0)
+        if verdict[0]:
+            self.eval_off = True
+            self.alert("warning", f"FID evaluation off: {verdict[0]}")
+            return
+        started = time.time()
+        n = c["evalSamples"]
+        batches = range(self.rank, (n + evalmod.PROBE_BATCH - 1) // evalmod.PROBE_BATCH, self.world)
+        last = [0.0]
+
+        def progress(done, total):
+            now = time.time()
+            if done == total or now - last[0] > 0.25:
+                last[0] = now
+                self.emit("eval_progress", done=done, total=total, phase="sampling")
+        images = evalmod.generate(self.ema, self.schedule, evalmod.balanced_labels(n, m), evalmod.PROBE_SEED,
+                                  evalmod.PROBE_SAMPLER, c["cfgScale"], self.device, set(batches), progress)
+        if self.world > 1:
+            images = images.to(self.device)
+            dist.all_reduce(images)
+            images = images.cpu()
+        if self.rank != 0:
+            return
+        self.emit("eval_progress", done=0, total=1, phase="features")
+        try:
+            fid, kid, kid_std = evalmod.score(self.evaluator, images, c["dataDir"])
+        except np.linalg.LinAlgError as e:
+            self.alert("warning", f"{evalmod.metric_name(n)} failed: {e}")
+            return
+        self.emit("eval", name=evalmod.metric_name(n), fid2k=fid, kid=kid, kid_std=kid_std,
+                  evaluator=self.evaluator.tag, seconds=time.time() - started, samples=n, epoch=self.epoch)
+
+    def load_evaluator(self):
+        """None when the evaluator and the test-set reference are ready, else why FID cannot be measured for
+        this run (rank 0 decides once for all ranks)."""
+        m = self.config["model"]
+        if (m["inChannels"], m["inputSize"]) != (1, 28):
+            return (f"the evaluator scores 1×28×28 images; this model makes "
+                    f"{m['inChannels']}×{m['inputSize']}×{m['inputSize']}")
+        try:
+            if self.evaluator is None:
+                self.evaluator = evalmod.Evaluator(device=self.device)
+            self.evaluator.reference_features(self.config["dataDir"])
+        except (OSError, ValueError, KeyError) as e:
+            return str(e)
+        return None
 
     def save(self, reason, best=False):
         self.last_ckpt = time.time()

@@ -3,9 +3,13 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYDIR = os.path.join(ROOT, "python")
+# One intra-op thread in the test process too: on 2 shared cores, torch's second thread mostly spins (KID's
+# float64 products took 18× the CPU time with 2 threads under load).
+torch.set_num_threads(1)
 
 
 def env():

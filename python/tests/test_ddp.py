@@ -1,9 +1,12 @@
 """torchrun with 2 ranks (gloo, CPU) on the tiny config: the event stream, the control channel applied by
-both ranks at the same step, the run lock, and 2 ranks vs 1 rank on the same global batch."""
+both ranks at the same step, the run lock, and 2 ranks (one node, or two nodes of one rank) vs 1 rank on the
+same global batch."""
 import fcntl
 import json
 import os
+import socket
 import subprocess
+import sys
 import time
 
 from conftest import env, run, torchrun
@@ -80,3 +83,21 @@ def test_two_ranks_steer_lock_and_match_one_rank(tmp_path):
     assert len(one) == 3
     for a, b in zip(one, two):
         assert abs(a - b) <= 1e-5 * abs(a), (one, two)
+
+    # two "nodes" of one rank each (torchrun --nnodes 2, static rendezvous on this machine) give them too
+    rd2 = str(tmp_path / "nodes")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    nodes = [subprocess.Popen(
+        [sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc_per_node", "1", "--node_rank", str(r),
+         "--master_addr", "127.0.0.1", "--master_port", str(port), "-m", "dtr_torch.train", "--threads", "1",
+         "--run-dir", rd2, "--preset", "tiny", "--batch", "32", "--steps", "3", "--seed", "3"],
+        env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for r in (0, 1)]
+    for p in nodes:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err
+    across = [e["loss"] for e in events(rd2) if e["type"] == "step"]
+    assert len(across) == 3
+    for a, b in zip(one, across):
+        assert abs(a - b) <= 1e-5 * abs(a), (one, across)

@@ -1,7 +1,6 @@
 """Engine round trip: dtr train → dtr_torch (resume) → dtr train --resume, with `dtr predict` and the torch
 forward agreeing to 1e-4 relative at every hop, on the same inputs."""
 import os
-import shutil
 
 import numpy as np
 import torch
