@@ -20,11 +20,11 @@ struct CheckpointOptions: ParsableArguments {
 
 /// `--sampler` and `--cfg`: how `sample`, `eval` and `bench sample` draw images.
 struct SamplerOptions: ParsableArguments {
-  @Option(help: "Sampler: ddim:N, ddim:N:ETA or ddpm:N.") var sampler = "ddim:50"
+  @Option(help: "Sampler: ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N.") var sampler = "ddim:50"
   @Option(help: "Classifier-free guidance scale (class-conditional models; ≠ 1 doubles the batch).") var cfg = 1.5
 
   func validate() throws {
-    if Sampler(parsing: sampler) == nil { throw ValidationError("unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N") }
+    if Sampler(parsing: sampler) == nil { throw ValidationError("unknown sampler '\(sampler)'; use \(Sampler.spellings)") }
     if !(cfg >= 0) || !cfg.isFinite { throw ValidationError("--cfg must be ≥ 0") }
   }
 

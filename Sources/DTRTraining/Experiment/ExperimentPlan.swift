@@ -64,7 +64,7 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
     guard steps >= 1 else { throw TrainingError("--steps must be ≥ 1") }
     guard !seeds.isEmpty else { throw TrainingError("--seeds needs at least one seed") }
     guard Set(seeds).count == seeds.count else { throw TrainingError("--seeds lists a seed twice") }
-    guard Sampler(parsing: finalSampler) != nil else { throw TrainingError("unknown sampler '\(finalSampler)'") }
+    guard Sampler(parsing: finalSampler) != nil else { throw TrainingError("unknown final sampler '\(finalSampler)'; use \(Sampler.spellings)") }
     if let bad = evalAt.first(where: { $0 < 1 || $0 > steps }) {
       throw TrainingError("--eval-at \(bad) is outside 1…\(steps)")
     }
