@@ -13,7 +13,8 @@ import Foundation
 ///
 /// with D̃_0 = D_0 (the first step is first order, which is DDIM). The last call, at τ_{N−1} = 0,
 /// denoises to σ = 0 (x = D_{N−1}), exactly as DDIM's last step does, so N model calls mean the same for
-/// both and a point mass is recovered exactly.
+/// both and a point mass is recovered exactly. D is clipped to [−1, 1] as DDIM clips x̂0 (the data-prediction
+/// form is what makes such thresholding legitimate, §4 of the paper).
 enum DPMSolverPlusPlus {
   /// Runs N = `times.count` model calls at `times` (descending, ending at 0); `x` is overwritten.
   static func solve(model: Denoiser, denoiser: GuidedDenoiser, schedule: NoiseSchedule, times: [Int], x: Tensor,
@@ -21,7 +22,6 @@ enum DPMSolverPlusPlus {
     let n = denoiser.count * denoiser.per
     let data = Tensor([n]), previous = Tensor([n])
     var previousStep = 0.0
-    let lowerOrderFinal = ProcessInfo.processInfo.environment["DTR_DPM_LOF"] == "1" && times.count < 15
     for (i, t) in times.enumerated() {
       if isCancelled?() == true { return false }
       denoiser.predict(model, x, t: t)
@@ -34,7 +34,7 @@ enum DPMSolverPlusPlus {
         let abNext = schedule.alphasCumprod[times[i + 1]]
         let h = lambda(abNext) - lambda(ab)
         let keep = Float(((1 - abNext) / (1 - ab)).squareRoot()), gain = abNext.squareRoot() * -expm1(-h)
-        if i == 0 || (lowerOrderFinal && i == times.count - 2) {
+        if i == 0 {
           let g = Float(gain)
           for j in 0..<n { x.data[j] = keep * x.data[j] + g * data.data[j] }
         } else {
@@ -55,6 +55,14 @@ enum DPMSolverPlusPlus {
 
   /// `count` integer timesteps from T−1 down to 0, evenly spaced in λ (rounded to the nearest trained
   /// timestep and kept strictly decreasing).
+  ///
+  /// Uniform λ is the spacing Lu et al. recommend for low-resolution pixel models, and it is what makes the
+  /// second order pay off here: evenly spaced t puts the whole range λ ∈ [1, 4.6], where 28×28 images get
+  /// their detail, into the last step (t = 111 → 0 at N = 10). Measured on a Gaussian toy (DPMSolverTests)
+  /// the ODE error at N = 10 is 0.002 with uniform λ against 0.072 with uniform t (DDIM: 0.075), and on
+  /// `small` (cfg 1.5, 50 images) the RMS distance to a 200-step solution is 0.062 against 0.105 at N = 10
+  /// and 0.030 against 0.033 at N = 20 (DDIM: 0.111, 0.068). Lower-order final steps (their advice for
+  /// N < 15) made the toy error 3× worse, so the last step before the denoising call stays second order.
   static func lambdaUniform(_ schedule: NoiseSchedule, count: Int) -> [Int] {
     let T = schedule.T
     if count == 1 { return [T - 1] }

@@ -54,12 +54,10 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
   public var description: String { kind == .ddim && eta != 0 ? "ddim:\(steps):\(eta)" : "\(kind.rawValue):\(steps)" }
 
   /// The original timesteps the model is called at, in calling order (T−1 first, 0 last): evenly spaced
-  /// in t (DiT's respacing) for every family.
+  /// in t (DiT's respacing) for DDPM and DDIM, evenly spaced in λ = log(α/σ) for DPM-Solver++ (see
+  /// ``DPMSolverPlusPlus/lambdaUniform(_:count:)``).
   public func timesteps(_ schedule: NoiseSchedule) -> [Int] {
-    if kind == .dpmpp2m, ProcessInfo.processInfo.environment["DTR_DPM_SPACING"] != "t" {
-      return DPMSolverPlusPlus.lambdaUniform(schedule, count: steps)
-    }
-    return schedule.evenlySpaced(steps).reversed()
+    kind == .dpmpp2m ? DPMSolverPlusPlus.lambdaUniform(schedule, count: steps) : schedule.evenlySpaced(steps).reversed()
   }
 
   /// Generates images from the initial noise `x` (`[N, C, H, W]`, overwritten with the result).

@@ -45,6 +45,9 @@ public final class FIDProbe: @unchecked Sendable {
   public static let defaultSamples = 2000
   /// Default sampler: DDIM, η = 0, 25 steps.
   public static let defaultSampler = Sampler(.ddim, steps: 25)
+  /// Default guidance scale of the probe during training: unguided, so each image costs one model call
+  /// per step instead of two.
+  public static let defaultCfgScale = 1.0
   /// Default seed of the fixed initial noise.
   public static let defaultSeed: UInt64 = 0xF1D_2000
 

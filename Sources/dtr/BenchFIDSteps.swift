@@ -59,17 +59,25 @@ struct BenchFIDSteps: ParsableCommand {
       let guidance = config.model.conditional ? "cfg \(scale)" : "unconditional"
       print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(guidance), seed \(seed), batch \(batch)")
       print("CPU: \(CPUFeatures.current().modelName), \(Parallel.workers) workers\n")
-      print("| sampler | model calls | \(fidName) | KID ×10³ | seconds |")
+      print("| sampler | model calls | \(fidName) | KID ×10³ | seconds (sampling + features + metrics) |")
       print("|---|---|---|---|---|")
     }
     for sampler in try plan() {
       let probe = try FIDProbe(evaluator: evaluator, dataDirectory: dataDir, samples: n, sampler: sampler,
                                cfgScale: scale, seed: seed, batch: batch)
-      let r = try probe.measure(model: model, schedule: schedule)
+      var phaseStart: [FIDProbe.Phase: Date] = [:]
+      let started = Date()
+      let r = try probe.measure(model: model, schedule: schedule, progress: { _, _, phase in
+        if phaseStart[phase] == nil { phaseStart[phase] = Date() }
+      })
+      let sampling = (phaseStart[.features] ?? started).timeIntervalSince(started)
+      let features = (phaseStart[.metrics] ?? started).timeIntervalSince(phaseStart[.features] ?? started)
       out.emit(["sampler": sampler.description, "calls": sampler.steps, "fid": r.fid, "kid": r.kid, "kid_std": r.kidStd,
-                "seconds": r.seconds, "samples": n, "cfg": scale],
-               row: String(format: "| %@ | %d | %.2f | %.2f ± %.2f | %.1f |", sampler.description, sampler.steps, r.fid,
-                           1e3 * r.kid, 1e3 * r.kidStd, r.seconds))
+                "seconds": r.seconds, "sampling_seconds": sampling, "feature_seconds": features,
+                "metric_seconds": r.seconds - sampling - features, "samples": n, "cfg": scale],
+               row: String(format: "| %@ | %d | %.2f | %.2f ± %.2f | %.1f (%.1f + %.1f + %.1f) |", sampler.description,
+                           sampler.steps, r.fid, 1e3 * r.kid, 1e3 * r.kidStd, r.seconds, sampling, features,
+                           r.seconds - sampling - features))
     }
   }
 }
