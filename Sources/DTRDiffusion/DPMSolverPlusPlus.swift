@@ -78,9 +78,11 @@ enum DPMSolverPlusPlus {
       }
       return a > 0 && abs(lam[a - 1] - target) < abs(lam[a] - target) ? a - 1 : a
     }
+    // Pin the ends, then make the list strictly decreasing: first at least count−1−k from below, then at
+    // most T−1−k from above (both bounds hold together because count ≤ T).
     times[count - 1] = 0
     times[0] = T - 1
-    for k in stride(from: count - 2, through: 0, by: -1) { times[k] = max(times[k], times[k + 1] + 1) }
+    for k in stride(from: count - 2, through: 1, by: -1) { times[k] = max(times[k], times[k + 1] + 1) }
     for k in 1..<count { times[k] = min(times[k], times[k - 1] - 1) }
     return times
   }

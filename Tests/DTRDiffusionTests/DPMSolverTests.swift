@@ -168,6 +168,11 @@ final class DPMSolverTests: XCTestCase {
       XCTAssertNil(Sampler(parsing: bad), bad)
     }
     for kind in Sampler.Kind.allCases { XCTAssertTrue(Sampler.spellings.contains("\(kind.rawValue):N"), "\(kind)") }
+    // Evenly spaced in λ = ½·log(ᾱ/(1−ᾱ)) between λ(999) and λ(0), each the nearest trained timestep
+    // (computed independently with numpy).
+    XCTAssertEqual(Sampler(.dpmpp2m, steps: 10).timesteps(schedule), [999, 886, 757, 603, 410, 202, 73, 22, 5, 0])
+    XCTAssertEqual(Sampler(.ddim, steps: 10).timesteps(schedule), [999, 888, 777, 666, 555, 444, 333, 222, 111, 0])
+    XCTAssertEqual(Sampler(.dpmpp2m, steps: 1000).timesteps(schedule), Array((0..<1000).reversed()), "kept distinct")
     let times = Sampler(.dpmpp2m, steps: 20).timesteps(schedule)
     XCTAssertEqual(times.count, 20)
     XCTAssertEqual(times.first, 999)
