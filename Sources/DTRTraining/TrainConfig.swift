@@ -52,7 +52,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Sample grid every this many epochs (0 = off).
   public var sampleEveryEpochs = 1
   /// Sampler for the grids.
-  public var sampler = "ddim:50"
+  public var sampler = SampleGenerator.defaultSampler.description
   /// Guidance scale for the grids.
   public var cfgScale = 1.5
   /// FID-2k/KID with the EMA weights every this many epochs (0 = off).

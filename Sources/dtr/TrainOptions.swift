@@ -25,7 +25,7 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Seed of everything (default 0).") var seed: UInt64?
   @Option(help: "Fashion-MNIST directory (IDX files, raw or .gz).") var dataDir: String?
   @Option(help: "Sample grid every N epochs (0 = off; default 1).") var sampleEvery: Int?
-  @Option(help: "Sampler for grids: ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N (default ddim:50).") var sampler: String?
+  @Option(help: "Sampler for grids: \(Sampler.spellings) (default \(SampleGenerator.defaultSampler)).") var sampler: String?
   @Option(help: "Guidance scale for grids (default 1.5).") var cfg: Double?
   @Option(help: "Sampler of the FID-2k/KID probe during training: \(Sampler.spellings) (default \(FIDProbe.defaultSampler)).")
   var evalSampler: String?
