@@ -17,9 +17,9 @@ struct BenchFIDSteps: ParsableCommand {
   @OptionGroup var source: CheckpointOptions
   @Option(help: "Sampler families, comma-separated: ddim, ddpm, dpmpp2m.") var samplers = "ddim,dpmpp2m"
   @Option(help: "Model calls per image, comma-separated.") var steps = "10,15,20,25,50"
-  @Option(help: "Samples per measurement (the probe's FID-2k: 2000).") var n = FIDProbe.defaultSamples
+  @Option(help: "Samples per measurement; 2000 is the probe's FID-2k.") var n = FIDProbe.defaultSamples
   @Option(help: "Guidance scale (default: the checkpoint's).") var cfg: Double?
-  @Option(help: "Seed of the fixed initial noise (default: the probe's).") var seed = FIDProbe.defaultSeed
+  @Option(help: "Seed of the fixed initial noise; the default is the probe's.") var seed = FIDProbe.defaultSeed
   @Option(help: "Images per model call.") var batch = 100
   @Option(help: "Fashion-MNIST directory.") var dataDir = FashionMNIST.defaultDirectory
   @Flag(help: "One JSON line per measurement.") var json = false
@@ -59,7 +59,7 @@ struct BenchFIDSteps: ParsableCommand {
       let guidance = config.model.conditional ? "cfg \(scale)" : "unconditional"
       print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(guidance), seed \(seed), batch \(batch)")
       print("CPU: \(CPUFeatures.current().modelName), \(Parallel.workers) workers\n")
-      print("| sampler | model calls | \(fidName) | KID ×10³ | seconds (sampling + features + metrics) |")
+      print("| sampler | model calls | \(fidName) | KID | seconds (sampling + features + metrics) |")
       print("|---|---|---|---|---|")
     }
     for sampler in try plan() {
@@ -76,7 +76,7 @@ struct BenchFIDSteps: ParsableCommand {
                 "seconds": r.seconds, "sampling_seconds": sampling, "feature_seconds": features,
                 "metric_seconds": r.seconds - sampling - features, "samples": n, "cfg": scale],
                row: String(format: "| %@ | %d | %.2f | %.2f ± %.2f | %.1f (%.1f + %.1f + %.1f) |", sampler.description,
-                           sampler.steps, r.fid, 1e3 * r.kid, 1e3 * r.kidStd, r.seconds, sampling, features,
+                           sampler.steps, r.fid, r.kid, r.kidStd, r.seconds, sampling, features,
                            r.seconds - sampling - features))
     }
   }
