@@ -91,7 +91,30 @@ def parse_sampler(s):
         n = int(parts[1])
         eta = float(parts[2]) if len(parts) == 3 and parts[0] == "ddim" else (1.0 if parts[0] == "ddpm" else 0.0)
         return parts[0], n, eta
-    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA or ddpm:N")
+    if parts[0] == "dpmpp2m" and len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 1000:
+        return "dpmpp2m", int(parts[1]), 0.0
+    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N")
+
+
+def lam(a):
+    """λ = log(α/σ) = ½·log(ᾱ/(1 − ᾱ))."""
+    return 0.5 * math.log(a / (1 - a))
+
+
+def lambda_uniform(alphas_cumprod, n):
+    """`n` original timesteps from T−1 down to 0, evenly spaced in λ (the Swift `lambdaUniform`)."""
+    T = len(alphas_cumprod)
+    if n == 1:
+        return [T - 1]
+    lams = [lam(float(a)) for a in alphas_cumprod]
+    lo, hi = lams[-1], lams[0]
+    ts = [min(range(T), key=lambda t: abs(lams[t] - (lo + (hi - lo) * k / (n - 1)))) for k in range(n)]
+    ts[0], ts[-1] = T - 1, 0
+    for k in range(n - 2, 0, -1):
+        ts[k] = max(ts[k], ts[k + 1] + 1)
+    for k in range(1, n):
+        ts[k] = min(ts[k], ts[k - 1] - 1)
+    return ts
 
 
 def evenly_spaced(T, n):
@@ -104,7 +127,8 @@ def evenly_spaced(T, n):
 @torch.no_grad()
 def sample(model, schedule, labels, sampler="ddim:50", cfg=1.5, null=10, conditional=True, gen=None,
            device="cpu", size=(1, 28, 28)):
-    """Generates images in [−1, 1] with DDIM (η) over evenly spaced original timesteps, CFG on all channels."""
+    """Generates images in [−1, 1] with DDIM (η) over evenly spaced original timesteps, or DPM-Solver++(2M)
+    over timesteps evenly spaced in λ; CFG on all channels."""
     kind, n, eta = parse_sampler(sampler)
     ts = evenly_spaced(schedule.T, n)
     ac = schedule.alphas_cumprod
@@ -112,17 +136,34 @@ def sample(model, schedule, labels, sampler="ddim:50", cfg=1.5, null=10, conditi
     x = torch.randn((N,) + tuple(size), generator=gen).to(device)
     y = labels.to(device)
     guided = conditional and cfg != 1.0
+
+    def guided_eps(x, t):
+        tt = torch.full((N,), t, dtype=torch.long, device=device)
+        if not guided:
+            return model(x, tt, y)
+        out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, torch.full_like(y, null)]))
+        c, u = out[:N], out[N:]
+        return u + cfg * (c - u)
+
+    if kind == "dpmpp2m":  # DPM-Solver++(2M), data prediction, as Sources/DTRDiffusion/DPMSolverPlusPlus.swift
+        times = lambda_uniform(ac, n)
+        prev, h_prev = None, 0.0
+        for i, t in enumerate(times):
+            a_t = float(ac[t])
+            d = (math.sqrt(1 / a_t) * x - math.sqrt(1 / a_t - 1) * guided_eps(x, t)).clamp(-1, 1)
+            if i == len(times) - 1:
+                return d
+            a_next = float(ac[times[i + 1]])
+            h = lam(a_next) - lam(a_t)
+            keep, gain = math.sqrt((1 - a_next) / (1 - a_t)), math.sqrt(a_next) * -math.expm1(-h)
+            mixed = d if prev is None else (1 + h_prev / (2 * h)) * d - h_prev / (2 * h) * prev
+            x = keep * x + gain * mixed
+            prev, h_prev = d, h
     for i in reversed(range(len(ts))):
         t = ts[i]
         a_t = ac[t]
         a_prev = ac[ts[i - 1]] if i > 0 else 1.0
-        tt = torch.full((N,), t, dtype=torch.long, device=device)
-        if guided:
-            out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, torch.full_like(y, null)]))
-            c, u = out[:N], out[N:]
-            eps = u + cfg * (c - u)
-        else:
-            eps = model(x, tt, y)
+        eps = guided_eps(x, t)
         x0 = (math.sqrt(1 / a_t) * x - math.sqrt(1 / a_t - 1) * eps).clamp(-1, 1)
         eps = (math.sqrt(1 / a_t) * x - x0) / math.sqrt(1 / a_t - 1)
         sigma = eta * math.sqrt((1 - a_prev) / (1 - a_t)) * math.sqrt(max(0.0, 1 - a_t / a_prev))
