@@ -4,21 +4,32 @@ import Foundation
 /// A denoiser: writes ε̂ for images `x` at original timesteps `t` with labels `y` into `out`.
 public typealias Denoiser = (_ x: Tensor, _ t: [Int], _ y: [Int], _ out: Tensor) -> Void
 
-/// A reverse-process sampler: ancestral DDPM or DDIM, over all T steps or an evenly respaced subset.
+/// A reverse-process sampler: ancestral DDPM, DDIM, or DPM-Solver++(2M), over all T steps or a subset.
 ///
-/// Both always call the model with the **original** timestep (0…T−1), so its timestep embedding and
-/// routing-mask lookup are the ones it was trained with (dtr-spec.md §3, note 7). Variance for DDPM is
-/// FIXED_LARGE (σ²_i = β'_i of the respaced schedule; the last step adds no noise); x̂0 is clipped to
-/// [−1, 1], which wide data does hit at early steps (`SamplerTests` pins both).
+/// All of them always call the model with the **original** timestep (0…T−1), so its timestep embedding
+/// and routing-mask lookup are the ones it was trained with (dtr-spec.md §3, note 7). Variance for DDPM
+/// is FIXED_LARGE (σ²_i = β'_i of the respaced schedule; the last step adds no noise); x̂0 is clipped to
+/// [−1, 1], which wide data does hit at early steps (`SamplerTests` pins both). DPM-Solver++ is
+/// deterministic like DDIM η = 0 and second order in the step size (``DPMSolverPlusPlus``).
 public struct Sampler: Sendable, Equatable, CustomStringConvertible {
   /// Sampler families.
-  public enum Kind: String, Sendable { case ddpm, ddim }
+  public enum Kind: String, Sendable, CaseIterable {
+    /// Ancestral DDPM (Ho et al. 2020).
+    case ddpm
+    /// DDIM (Song et al. 2021), deterministic for η = 0.
+    case ddim
+    /// DPM-Solver++(2M) (Lu et al. 2022), multistep second order, deterministic.
+    case dpmpp2m
+  }
   /// Family.
   public var kind: Kind
   /// Number of model calls.
   public var steps: Int
-  /// DDIM's η (0 = deterministic); ignored for DDPM.
+  /// DDIM's η (0 = deterministic); ignored by the others.
   public var eta: Double
+
+  /// The spellings every `--sampler` option accepts, for help texts and error messages.
+  public static let spellings = "ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N"
 
   /// A sampler of `kind` with `steps` steps.
   public init(_ kind: Kind, steps: Int, eta: Double = 0) {
@@ -27,13 +38,13 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
     self.eta = eta
   }
 
-  /// Parses `ddpm:N`, `ddim:N` or `ddim:N:η`.
+  /// Parses `ddpm:N`, `ddim:N`, `ddim:N:η` or `dpmpp2m:N` (1 ≤ N ≤ 1000).
   public init?(parsing s: String) {
-    let p = s.split(separator: ":").map(String.init)
+    let p = s.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard p.count >= 2, let k = Kind(rawValue: p[0]), let n = Int(p[1]), n >= 1, n <= 1000 else { return nil }
     var eta = 0.0
     if p.count == 3 {
-      guard k == .ddim, let e = Double(p[2]), e >= 0 else { return nil }
+      guard k == .ddim, let e = Double(p[2]), e >= 0, e.isFinite else { return nil }
       eta = e
     } else if p.count > 3 { return nil }
     self.init(k, steps: n, eta: eta)
@@ -41,6 +52,13 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
 
   /// The spelling accepted by ``init(parsing:)``.
   public var description: String { kind == .ddim && eta != 0 ? "ddim:\(steps):\(eta)" : "\(kind.rawValue):\(steps)" }
+
+  /// The original timesteps the model is called at, in calling order (T−1 first, 0 last): evenly spaced
+  /// in t (DiT's respacing) for DDPM and DDIM, evenly spaced in λ = log(α/σ) for DPM-Solver++ (see
+  /// ``DPMSolverPlusPlus/lambdaUniform(_:count:)``).
+  public func timesteps(_ schedule: NoiseSchedule) -> [Int] {
+    kind == .dpmpp2m ? DPMSolverPlusPlus.lambdaUniform(schedule, count: steps) : schedule.evenlySpaced(steps).reversed()
+  }
 
   /// Generates images from the initial noise `x` (`[N, C, H, W]`, overwritten with the result).
   ///
@@ -58,29 +76,24 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
     model: Denoiser, schedule: NoiseSchedule, x: Tensor, labels: [Int], cfgScale: Double = 1, nullClass: Int,
     rng: inout SplitMix64, progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
   ) -> Bool {
+    let denoiser = GuidedDenoiser(labels: labels, cfgScale: cfgScale, nullClass: nullClass, like: x)
+    if kind == .dpmpp2m {
+      return DPMSolverPlusPlus.solve(model: model, denoiser: denoiser, schedule: schedule, times: timesteps(schedule), x: x,
+                                     progress: progress, isCancelled: isCancelled)
+    }
     let N = labels.count, per = x.count / N
     let kept = schedule.evenlySpaced(steps)
     let sub = schedule.respaced(kept)
-    let guided = cfgScale != 1
-    let M = guided ? 2 * N : N
-    let xin = Tensor([M] + Array(x.shape.dropFirst())), eps = Tensor([M] + Array(x.shape.dropFirst()))
+    let eps = denoiser.eps
     let noise = Tensor([N * per])
-    let ys = guided ? labels + Array(repeating: nullClass, count: N) : labels
     for i in stride(from: kept.count - 1, through: 0, by: -1) {
       if isCancelled?() == true { return false }
-      xin.data.update(from: x.data, count: N * per)
-      if guided { (xin.data + N * per).update(from: x.data, count: N * per) }
-      model(xin, Array(repeating: kept[i], count: M), ys, eps)
-      if guided {
-        let s = Float(cfgScale)
-        for j in 0..<(N * per) { eps.data[j] = eps.data[N * per + j] + s * (eps.data[j] - eps.data[N * per + j]) }
-      }
+      denoiser.predict(model, x, t: kept[i])
       let ab = sub.alphasCumprod[i], abPrev = sub.alphaBarPrev(i)
       let last = i == 0
       if !last || kind == .ddpm { rng.fillNormal(noise.data, count: N * per) }
       let rA = 1 / ab.squareRoot(), rAm1 = (1 / ab - 1).squareRoot()
-      switch kind {
-      case .ddpm:
+      if kind == .ddpm {
         let c1 = sub.betas[i] * abPrev.squareRoot() / (1 - ab)
         let c2 = (1 - abPrev) * (1 - sub.betas[i]).squareRoot() / (1 - ab)
         let sigma = last ? 0 : sub.betas[i].squareRoot()  // FIXED_LARGE: σ² = β of the (respaced) step
@@ -89,7 +102,7 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
           let x0 = min(1, max(-1, rA * xt - rAm1 * Double(eps.data[j])))
           x.data[j] = Float(c1 * x0 + c2 * xt + sigma * Double(noise.data[j]))
         }
-      case .ddim:
+      } else {
         let sigma = eta * ((1 - abPrev) / (1 - ab)).squareRoot() * (1 - ab / abPrev).squareRoot()
         let dirScale = max(0, 1 - abPrev - sigma * sigma).squareRoot()
         for j in 0..<(N * per) {

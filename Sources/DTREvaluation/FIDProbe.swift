@@ -6,8 +6,8 @@ import Foundation
 
 /// The cheap metric to follow during training: "FID-2k" and KID of a fixed budget of samples against the
 /// 10 000 test images, from the **same initial noise and labels on every call** (common random numbers,
-/// so changes between evaluations reflect the model, not the draw), with a fixed sampler (DDIM, η = 0,
-/// 25 steps by default). Pass the EMA weights.
+/// so changes between evaluations reflect the model, not the draw), with a fixed sampler (DPM-Solver++(2M)
+/// with 10 model calls by default; the trainer probes unguided unless told otherwise). Pass the EMA weights.
 ///
 /// The sample count is part of the metric's name (``name``, e.g. `FID-2k`): FID is biased upwards at
 /// small N, so FID-2k must never be compared with the final FID-10k of `dtr eval`. KID is unbiased and
@@ -43,8 +43,11 @@ public final class FIDProbe: @unchecked Sendable {
 
   /// Default sample budget.
   public static let defaultSamples = 2000
-  /// Default sampler: DDIM, η = 0, 25 steps.
-  public static let defaultSampler = Sampler(.ddim, steps: 25)
+  /// Default sampler: DPM-Solver++(2M) with 10 model calls (docs/performance.md, "Sampling").
+  public static let defaultSampler = Sampler(.dpmpp2m, steps: 10)
+  /// Default guidance scale of the probe during training: unguided, so each image costs one model call
+  /// per step instead of two.
+  public static let defaultCfgScale = 1.0
   /// Default seed of the fixed initial noise.
   public static let defaultSeed: UInt64 = 0xF1D_2000
 

@@ -1,4 +1,5 @@
 import DTRDiffusion
+import DTREvaluation
 import DTRModels
 import Foundation
 
@@ -51,13 +52,19 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Sample grid every this many epochs (0 = off).
   public var sampleEveryEpochs = 1
   /// Sampler for the grids.
-  public var sampler = "ddim:50"
+  public var sampler = SampleGenerator.defaultSampler.description
   /// Guidance scale for the grids.
   public var cfgScale = 1.5
   /// FID-2k/KID with the EMA weights every this many epochs (0 = off).
   public var evalEveryEpochs = 2
   /// Generated images per in-training evaluation.
   public var evalSamples = 2000
+  /// Sampler of the in-training evaluation (the FID probe). A configuration saved without this key was
+  /// measured with DDIM-25 and keeps it (``legacyEvalSampler``), so a resumed run's FID curve stays one metric.
+  public var evalSampler = FIDProbe.defaultSampler.description
+  /// Guidance scale of the in-training evaluation: 1 (unguided, half the model calls of a guided probe)
+  /// by default. A configuration saved without this key was probed at ``cfgScale`` and keeps that.
+  public var evalCfgScale = FIDProbe.defaultCfgScale
   /// Also evaluate (FID/KID with ``evalSamples``) when the step count reaches each of these (how
   /// `dtr experiment` measures every cell at the same steps).
   public var evalAtSteps: [Int] = []
@@ -80,7 +87,9 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     if LossWeighting(parsing: lossWeighting) == nil {
       return "unknown loss weighting '\(lossWeighting)'; use uniform, min-snr:GAMMA, p2:GAMMA,K or ant-uw"
     }
-    if Sampler(parsing: sampler) == nil { return "unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N" }
+    if Sampler(parsing: sampler) == nil { return "unknown sampler '\(sampler)'; use \(Sampler.spellings)" }
+    if !(evalCfgScale >= 0) || !evalCfgScale.isFinite { return "eval cfg must be ≥ 0 (got \(evalCfgScale))" }
+    if Sampler(parsing: evalSampler) == nil { return "unknown eval sampler '\(evalSampler)'; use \(Sampler.spellings)" }
     if !["constant", "cosine"].contains(lrSchedule) { return "lr schedule must be constant or cosine" }
     return nil
   }
@@ -95,7 +104,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   enum CodingKeys: String, CodingKey {
     case preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
     case schedule, lossWeighting, tSampling, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
-    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalAtSteps, lossBuckets, affinityEverySteps
+    case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalSampler, evalCfgScale, evalAtSteps, lossBuckets, affinityEverySteps
     case logEvery
   }
 
@@ -133,11 +142,18 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.cfgScale, &cfgScale)
     try read(.evalEveryEpochs, &evalEveryEpochs)
     try read(.evalSamples, &evalSamples)
+    evalSampler = Self.legacyEvalSampler
+    try read(.evalSampler, &evalSampler)
+    evalCfgScale = cfgScale
+    try read(.evalCfgScale, &evalCfgScale)
     try read(.evalAtSteps, &evalAtSteps)
     try read(.lossBuckets, &lossBuckets)
     try read(.affinityEverySteps, &affinityEverySteps)
     try read(.logEvery, &logEvery)
   }
+
+  /// The FID probe's sampler before it was configurable (configurations without `evalSampler`).
+  public static let legacyEvalSampler = "ddim:25"
 
   /// The timestep sampler in force: stratified for ANT-UW (it needs every interval in every batch), else
   /// ``tSampling``.

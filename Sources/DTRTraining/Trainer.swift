@@ -355,14 +355,14 @@ public final class Trainer: @unchecked Sendable {
     }
   }
 
-  /// FID-2k and KID of the EMA weights (fixed initial noises, DDIM-25, the run's guidance scale), with
+  /// FID-2k and KID of the EMA weights (fixed initial noises, the run's eval sampler and eval guidance scale), with
   /// `eval_progress` events while it runs and one `eval` event at the end.
   public func evaluate() {
     guard !evaluatorMissing else { return }
     do {
       if probe == nil {
         probe = try FIDProbe(evaluator: try Evaluator.load(), dataDirectory: config.dataDir, samples: config.evalSamples,
-                             cfgScale: config.cfgScale)
+                             sampler: Sampler(parsing: config.evalSampler)!, cfgScale: config.evalCfgScale)
       }
       var last = Date.distantPast
       let r = try probe!.measure(model: ema, schedule: schedule, progress: { done, total, phase in

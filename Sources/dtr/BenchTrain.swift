@@ -89,22 +89,23 @@ struct BenchSample: ParsableCommand {
   @Flag(help: "One JSON object.") var json = false
 
   func run() throws {
-    let sampler = sampling.sampler, cfg = sampling.cfg
+    // DDIM-50 unless told otherwise: the sampler PyTorch's twin runs in scripts/bench-vs-pytorch.
+    let sampler = sampling.parsed(default: Sampler(.ddim, steps: 50)), cfg = sampling.cfg
     let mc = try modelOptions.config(seed: 0)
     let net = mc.build(seed: 0)
     var rng = SplitMix64(seed: 1)
     for p in net.parameters.trainable { rng.fillNormal(p.value.data, count: p.value.count, std: 0.02) }
     // All n images in one batch, as the throughput figures have always been measured.
-    let generator = SampleGenerator(sampler: sampling.parsed, cfgScale: cfg, seed: 1, batch: n)
+    let generator = SampleGenerator(sampler: sampler, cfgScale: cfg, seed: 1, batch: n)
     let t0 = DispatchTime.now().uptimeNanoseconds
     _ = try generator.generate(model: net, schedule: NoiseSchedule(.linear, T: mc.timesteps), count: n)
     let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-    let obj: [String: Any] = ["img_per_s": Double(n) / secs, "seconds": secs, "n": n, "sampler": sampler, "cfg": cfg,
+    let obj: [String: Any] = ["img_per_s": Double(n) / secs, "seconds": secs, "n": n, "sampler": sampler.description, "cfg": cfg,
                               "peak_rss_mib": peakRSSMiB()]
     if json {
       print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
     } else {
-      print(String(format: "%@ cfg %.1f: %d images in %.1f s = %.2f img/s, peak RSS %.0f MiB", sampler, cfg, n, secs,
+      print(String(format: "%@ cfg %.1f: %d images in %.1f s = %.2f img/s, peak RSS %.0f MiB", sampler.description, cfg, n, secs,
                    Double(n) / secs, peakRSSMiB()))
     }
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DTRDiffusion
+import DTREvaluation
 import DTRModels
 import DTRTraining
 
@@ -20,14 +21,19 @@ struct CheckpointOptions: ParsableArguments {
 
 /// `--sampler` and `--cfg`: how `sample`, `eval` and `bench sample` draw images.
 struct SamplerOptions: ParsableArguments {
-  @Option(help: "Sampler: ddim:N, ddim:N:ETA or ddpm:N.") var sampler = "ddim:50"
+  @Option(help: "Sampler: \(Sampler.spellings) (default \(SampleGenerator.defaultSampler); bench sample: ddim:50, as PyTorch's).")
+  var sampler: String?
   @Option(help: "Classifier-free guidance scale (class-conditional models; ≠ 1 doubles the batch).") var cfg = 1.5
 
   func validate() throws {
-    if Sampler(parsing: sampler) == nil { throw ValidationError("unknown sampler '\(sampler)'; use ddim:N, ddim:N:ETA or ddpm:N") }
+    if let sampler, Sampler(parsing: sampler) == nil {
+      throw ValidationError("unknown sampler '\(sampler)'; use \(Sampler.spellings)")
+    }
     if !(cfg >= 0) || !cfg.isFinite { throw ValidationError("--cfg must be ≥ 0") }
   }
 
-  /// The parsed sampler (valid after `validate()`).
-  var parsed: Sampler { Sampler(parsing: sampler)! }
+  /// The sampler given (valid after `validate()`), or `fallback` when none was.
+  func parsed(default fallback: Sampler = SampleGenerator.defaultSampler) -> Sampler {
+    sampler.flatMap(Sampler.init(parsing:)) ?? fallback
+  }
 }

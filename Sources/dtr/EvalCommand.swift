@@ -27,7 +27,7 @@ struct Eval: ParsableCommand {
   func run() throws {
     let evaluator = try Evaluator.load()
     let (config, model) = try source.load()
-    let checkpoint = source.checkpoint, sampler = sampling.sampler, cfg = sampling.cfg
+    let checkpoint = source.checkpoint, sampler = sampling.parsed(), cfg = sampling.cfg
     guard config.model.inChannels == 1 && config.model.inputSize == 28 else {
       throw CLIError("\(checkpoint) makes \(config.model.inChannels)×\(config.model.inputSize)² images; the evaluator scores 1×28×28")
     }
@@ -35,7 +35,7 @@ struct Eval: ParsableCommand {
     bar.note("computing test-set features (\(evaluator.tag))…")
     let reference = try evaluator.referenceSet(dataDirectory: dataDir)
     bar.note(String(format: "test-set features: %.1f s", reference.seconds))
-    let generator = SampleGenerator(sampler: sampling.parsed, cfgScale: cfg, seed: seed, batch: batch)
+    let generator = SampleGenerator(sampler: sampler, cfgScale: cfg, seed: seed, batch: batch)
     let started = Date()
     let images = try generator.generate(model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps),
                                         count: samples, progress: { done, total in bar.update(done, total, "sampling \(sampler)") })

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DTRDiffusion
+import DTREvaluation
 import DTRTraining
 import Foundation
 
@@ -23,7 +25,7 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Evaluate FID every K steps (instead of --eval-at).") var evalEverySteps: Int?
   @Option(help: "Images per evaluation during training.") var evalSamples = 2000
   @Option(help: "Images for each cell's final FID, KID, precision/recall and IS.") var finalSamples = 10_000
-  @Option(help: "Sampler of the final metrics.") var finalSampler = "ddim:25"
+  @Option(help: "Sampler of the final metrics: \(Sampler.spellings).") var finalSampler = SampleGenerator.defaultSampler.description
   @Option(help: "Folder holding experiments.") var directory = "experiments"
 
   func validate() throws {

@@ -47,11 +47,12 @@ struct Sample: ParsableCommand {
       return Tensor(shape, v)
     }
     // One batch: a batch's model calls round differently from a smaller batch's, so this keeps a seed's images.
-    let generator = SampleGenerator(sampler: sampling.parsed, cfgScale: sampling.cfg, seed: seed, batch: n)
+    let sampler = sampling.parsed()
+    let generator = SampleGenerator(sampler: sampler, cfgScale: sampling.cfg, seed: seed, batch: n)
     let bar = ProgressLine()
     let x = try generator.generate(
       model: net, schedule: NoiseSchedule(config.schedule, T: mc.timesteps), labels: labels, initialNoise: initialNoise,
-      progress: { bar.update($0, $1, "sampling \(n) with \(sampling.sampler)") })
+      progress: { bar.update($0, $1, "sampling \(n) with \(sampler)") })
     bar.finish()
     let rows = (n + cols - 1) / cols
     try ImageGrid(rows: rows, columns: cols).write(x, to: out)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DTRDiffusion
+import DTREvaluation
 import DTRModels
 import DTRTraining
 
@@ -24,8 +25,12 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Seed of everything (default 0).") var seed: UInt64?
   @Option(help: "Fashion-MNIST directory (IDX files, raw or .gz).") var dataDir: String?
   @Option(help: "Sample grid every N epochs (0 = off; default 1).") var sampleEvery: Int?
-  @Option(help: "Sampler for grids: ddim:N, ddim:N:ETA or ddpm:N (default ddim:50).") var sampler: String?
+  @Option(help: "Sampler for grids: \(Sampler.spellings) (default \(SampleGenerator.defaultSampler)).") var sampler: String?
   @Option(help: "Guidance scale for grids (default 1.5).") var cfg: Double?
+  @Option(help: "Sampler of the FID-2k/KID probe during training: \(Sampler.spellings) (default \(FIDProbe.defaultSampler)).")
+  var evalSampler: String?
+  @Option(help: "Guidance scale of the FID-2k/KID probe during training (default \(FIDProbe.defaultCfgScale), unguided).")
+  var evalCfg: Double?
   @Option(help: "Checkpoints to keep (default 3).") var keep: Int?
   @Option(help: "FID-2k/KID with the EMA weights every N epochs (0 = off; default 2).") var evalEvery: Int?
   @Option(help: "Also checkpoint after this many minutes without one (0 = epoch ends only; default 10).")
@@ -114,6 +119,8 @@ struct TrainOptions: ParsableArguments {
     add("--sample-every", sampleEvery, .plan, \.sampleEveryEpochs)
     add("--sampler", sampler, .plan, \.sampler)
     add("--cfg", cfg, .plan, \.cfgScale)
+    add("--eval-sampler", evalSampler, .plan, \.evalSampler)
+    add("--eval-cfg", evalCfg, .plan, \.evalCfgScale)
     add("--keep", keep, .plan, \.keepCheckpoints)
     add("--eval-every", evalEvery, .plan, \.evalEveryEpochs)
     add("--checkpoint-every-minutes", checkpointEveryMinutes, .plan, \.checkpointEveryMinutes)

@@ -33,6 +33,20 @@ final class CLIErrorTests: XCTestCase {
     try expectError(["masks", "--channels", "64", "--beta", "2"], mentions: "beta must be in (0, 1]")
   }
 
+  /// Every sampler option names all spellings, DPM-Solver++ included, when it rejects one.
+  func testUnknownSamplersListEverySpelling() throws {
+    let dir = NSTemporaryDirectory() + "dtr-cli-sampler-\(getpid())"
+    let spellings = "ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N"
+    try expectError(["train", "--sampler", "dpmpp2m:0", "--headless", "--run-dir", dir], mentions: spellings)
+    try expectError(["train", "--eval-sampler", "euler:10", "--headless", "--run-dir", dir],
+                    mentions: "unknown eval sampler 'euler:10'; use \(spellings)")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "a rejected sampler creates no run")
+    try expectError(["sample", "--checkpoint", "/nonexistent.safetensors", "--sampler", "dpmpp2m:20:1", "--out", "/tmp/x.png"],
+                    mentions: spellings)
+    try expectError(["bench", "fid-vs-steps", "--checkpoint", "/nonexistent.safetensors", "--samplers", "ddim,heun"],
+                    mentions: "'heun' is not one of ddpm, ddim, dpmpp2m")
+  }
+
   func testExistingRunIsNotOverwritten() throws {
     let dir = NSTemporaryDirectory() + "dtr-cli-existing-\(getpid())"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

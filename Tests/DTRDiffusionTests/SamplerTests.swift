@@ -22,7 +22,7 @@ final class SamplerTests: XCTestCase {
 
   func testEverySamplerRecoversAPointMass() {
     let c: [Float] = [0.5, -0.25, 0.75, 0, -0.9, 0.1]
-    for spec in ["ddim:50", "ddim:10:1.0", "ddpm:1000", "ddpm:100", "ddim:1000"] {
+    for spec in ["ddim:50", "ddim:10:1.0", "ddpm:1000", "ddpm:100", "ddim:1000", "dpmpp2m:10", "dpmpp2m:1"] {
       let s = Sampler(parsing: spec)!
       let x = Tensor([2, 1, 1, 6])
       var rng = SplitMix64(seed: 3)
@@ -72,6 +72,8 @@ final class SamplerTests: XCTestCase {
         let d = (1 - abPrev - s2).squareRoot()
         (a, b) = (abPrev.squareRoot() * a0 + d * k, abPrev.squareRoot() * b0 - d * k * ab.squareRoot() * mu)
         noiseVar = s2
+      case .dpmpp2m:
+        preconditionFailure("DPM-Solver++ has its own closed-form tests (DPMSolverTests)")
       }
       (m, v) = (a * m + b, a * a * v + noiseVar)
     }
@@ -121,7 +123,7 @@ final class SamplerTests: XCTestCase {
         }
       }
     }
-    for spec in ["ddim:50", "ddpm:250"] {
+    for spec in ["ddim:50", "ddpm:250", "dpmpp2m:15"] {
       for scale in [1.0, 1.5, 2.5] {
         let labels = [2, 0, 1, 0]
         let x = Tensor([4, 1, 1, 2])

@@ -96,9 +96,32 @@ def parse_sampler(s):
             eta = float(parts[2]) if len(parts) == 3 else 0.0
             if 1 <= n <= 1000 and eta >= 0:
                 return parts[0], n, eta
+        if parts[0] == "dpmpp2m" and len(parts) == 2 and 1 <= int(parts[1]) <= 1000:
+            return "dpmpp2m", int(parts[1]), 0.0
     except ValueError:
         pass
-    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA or ddpm:N (1 ≤ N ≤ 1000)")
+    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N (1 ≤ N ≤ 1000)")
+
+
+def lam(a):
+    """λ = log(α/σ) = ½·log(ᾱ/(1 − ᾱ))."""
+    return 0.5 * math.log(a / (1 - a))
+
+
+def lambda_uniform(alphas_cumprod, n):
+    """`n` original timesteps from T−1 down to 0, evenly spaced in λ (the Swift `lambdaUniform`)."""
+    T = len(alphas_cumprod)
+    if n == 1:
+        return [T - 1]
+    lams = [lam(float(a)) for a in alphas_cumprod]
+    lo, hi = lams[-1], lams[0]
+    ts = [min(range(T), key=lambda t: abs(lams[t] - (lo + (hi - lo) * k / (n - 1)))) for k in range(n)]
+    ts[0], ts[-1] = T - 1, 0
+    for k in range(n - 2, 0, -1):
+        ts[k] = max(ts[k], ts[k + 1] + 1)
+    for k in range(1, n):
+        ts[k] = min(ts[k], ts[k - 1] - 1)
+    return ts
 
 
 def evenly_spaced(T, n):
@@ -118,23 +141,28 @@ def sample(model, schedule, labels, x, sampler="ddim:50", cfg=1.5, null=10, cond
     stream from `noise_seed` (see `evaluate.step_noise_seed`).
     `progress(done, total)` after every model step."""
     kind, n, eta = parse_sampler(sampler)
-    kept = evenly_spaced(schedule.T, n)
-    ac = schedule.alphas_cumprod[kept]
-    betas = 1 - ac / np.concatenate([[1.0], ac[:-1]])  # NoiseSchedule.respaced
-    ab_all = np.cumprod(1 - betas)
     N = labels.shape[0]
     x = x.to(device).float()
     y = labels.to(device)
     guided = conditional and cfg != 1.0
+
+    def guided_eps(x, t):
+        tt = torch.full((N,), t, dtype=torch.long, device=device)
+        if not guided:
+            return model(x, tt, y)
+        out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, torch.full_like(y, null)]))
+        c, u = out[:N], out[N:]
+        return u + np.float32(cfg) * (c - u)
+
+    if kind == "dpmpp2m":
+        return dpmpp2m(guided_eps, schedule.alphas_cumprod, lambda_uniform(schedule.alphas_cumprod, n), x, progress)
+    kept = evenly_spaced(schedule.T, n)
+    ac = schedule.alphas_cumprod[kept]
+    betas = 1 - ac / np.concatenate([[1.0], ac[:-1]])  # NoiseSchedule.respaced
+    ab_all = np.cumprod(1 - betas)
     rng = SplitMix64(noise_seed)
     for i in reversed(range(len(kept))):
-        tt = torch.full((N,), kept[i], dtype=torch.long, device=device)
-        if guided:
-            out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, torch.full_like(y, null)]))
-            c, u = out[:N], out[N:]
-            eps = u + np.float32(cfg) * (c - u)
-        else:
-            eps = model(x, tt, y)
+        eps = guided_eps(x, kept[i])
         ab, ab_prev = ab_all[i], (ab_all[i - 1] if i > 0 else 1.0)
         last = i == 0
         noise = 0.0
@@ -155,4 +183,29 @@ def sample(model, schedule, labels, x, sampler="ddim:50", cfg=1.5, null=10, cond
                  + (0.0 if last else sigma * noise)).float()
         if progress:
             progress(len(kept) - i, len(kept))
+    return x
+
+
+def dpmpp2m(guided_eps, alphas_cumprod, times, x, progress=None):
+    """DPM-Solver++(2M) over `times` (descending, ending at 0) as `DPMSolverPlusPlus.solve` does it: the
+    clipped data prediction in float64, the update in float32, first step first order, the last call
+    denoising to σ = 0."""
+    prev, h_prev = None, 0.0
+    for i, t in enumerate(times):
+        ab = float(alphas_cumprod[t])
+        d = (math.sqrt(1 / ab) * x.double() - math.sqrt(1 / ab - 1) * guided_eps(x, t).double()).clamp(-1, 1).float()
+        if i == len(times) - 1:
+            x = d
+        else:
+            ab_next = float(alphas_cumprod[times[i + 1]])
+            h = lam(ab_next) - lam(ab)
+            keep, gain = np.float32(math.sqrt((1 - ab_next) / (1 - ab))), math.sqrt(ab_next) * -math.expm1(-h)
+            if prev is None:
+                x = keep * x + np.float32(gain) * d
+            else:
+                c = h_prev / (2 * h)
+                x = keep * x + np.float32(gain * (1 + c)) * d - np.float32(gain * c) * prev
+            prev, h_prev = d, h
+        if progress:
+            progress(i + 1, len(times))
     return x

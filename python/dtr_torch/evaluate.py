@@ -1,8 +1,9 @@
 """FID-2k and KID during training with the shipped `fmnist-cnn-v1` evaluator, as `dtr`'s FIDProbe does it
 (docs/evaluation.md): the same feature network loaded from `evaluator/fmnist-cnn-v1.safetensors` (SHA-256
 pinned), the same 8-bit preprocessing, the same cached test-set statistics for FID, the same test-set
-features and KID subsets (SplitMix64, seed 0) for KID, and the same samples: DDIM-25, the run's guidance
-scale, labels i mod classes, and the fixed initial noise of SplitMix64(0xF1D2000).
+features and KID subsets (SplitMix64, seed 0) for KID, and the same samples: the run's `evalSampler` at its
+`evalCfgScale` (DPM-Solver++ with 10 calls, unguided, for new runs; DDIM-25 at `cfgScale` for configurations
+from before those keys), labels i mod classes, and the fixed initial noise of SplitMix64(0xF1D2000).
 
 Formulas: FID (Heusel et al. 2017) by the symmetric-eigh trace term of `FrechetDistance.swift`; KID
 (Bińkowski et al. 2018) as the mean and population std of the unbiased MMD² under (xᵀy/D + 1)³ over 100
@@ -29,7 +30,8 @@ WEIGHTS_SHA256 = "e4d64155e09ddc1dd1c52552ab11ad2455e7db8cc110dc0e070e13464e9657
 FIX = ("restore it with `git checkout -- evaluator/` or point DTR_EVALUATOR at the shipped file (or the "
        "directory holding it)")
 PROBE_SEED = 0xF1D2000
-PROBE_SAMPLER = "ddim:25"
+PROBE_SAMPLER, PROBE_CFG = "dpmpp2m:10", 1.0  # FIDProbe.defaultSampler, defaultCfgScale
+LEGACY_PROBE_SAMPLER = "ddim:25"  # runs whose configuration has no evalSampler (at their cfgScale)
 PROBE_BATCH = 100
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
 

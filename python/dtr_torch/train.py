@@ -87,6 +87,7 @@ def new_config(a):
     if a.seed is not None:
         c["seed"] = a.seed
     c["preset"] = a.preset or "small"
+    c["evalSampler"], c["evalCfgScale"] = evalmod.PROBE_SAMPLER, evalmod.PROBE_CFG  # as a new Swift run's
     m = cfgmod.preset_model(c["preset"])
     for k, key in SHAPE.items():
         if getattr(a, k) is not None:
@@ -666,7 +667,8 @@ class Trainer:
                 last[0] = now
                 self.emit("eval_progress", done=done, total=total, phase="sampling")
         images = evalmod.generate(self.ema, self.schedule, evalmod.balanced_labels(n, m), evalmod.PROBE_SEED,
-                                  evalmod.PROBE_SAMPLER, c["cfgScale"], self.device, set(batches), progress)
+                                  c.get("evalSampler", evalmod.LEGACY_PROBE_SAMPLER), c.get("evalCfgScale", c["cfgScale"]),
+                                  self.device, set(batches), progress)
         if self.world > 1:
             images = images.to(self.device)
             dist.all_reduce(images)

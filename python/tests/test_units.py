@@ -52,3 +52,29 @@ def test_state_dict_names_are_the_reference_dits():
               "final_layer.adaLN_modulation.1.bias", "final_layer.linear.weight"]:
         assert n in names
     assert not any("masks" in n for n in names)
+
+
+def test_dpmpp2m_timesteps_match_swift_and_a_point_mass_is_recovered():
+    from dtr_torch import diffusion
+    sched = diffusion.Schedule("linear", 1000)
+    assert diffusion.lambda_uniform(sched.alphas_cumprod, 10) == [999, 886, 757, 603, 410, 202, 73, 22, 5, 0]
+    assert diffusion.lambda_uniform(sched.alphas_cumprod, 1000) == list(range(999, -1, -1))
+    assert diffusion.parse_sampler("dpmpp2m:15") == ("dpmpp2m", 15, 0.0)
+    for bad in ("dpmpp2m:0", "dpmpp2m:15:0.5", "dpmpp2m:x"):
+        try:
+            diffusion.parse_sampler(bad)
+            raise AssertionError(bad)
+        except ValueError as e:
+            assert "dpmpp2m:N" in str(e)
+    # A point mass c_y per class: the guided oracle is the point c_∅ + s(c_y − c_∅), where the sampler lands.
+    c = torch.tensor([[0.3], [-0.4], [0.1]])  # classes 0, 1 and the null class 2
+
+    def oracle(x, t, y):
+        a = torch.tensor(sched.alphas_cumprod, dtype=torch.float32)[t].view(-1, 1, 1, 1)
+        return (x - a.sqrt() * c[y].view(-1, 1, 1, 1)) / (1 - a).sqrt()
+
+    labels = torch.tensor([0, 1, 1, 0])
+    x = diffusion.sample(oracle, sched, labels, torch.randn((4, 1, 2, 2), generator=torch.Generator().manual_seed(0)),
+                         sampler="dpmpp2m:12", cfg=2.0, null=2)
+    want = c[2] + 2.0 * (c[labels] - c[2])
+    assert torch.allclose(x, want.view(-1, 1, 1, 1).expand_as(x), atol=2e-3)

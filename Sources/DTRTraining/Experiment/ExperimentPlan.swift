@@ -1,4 +1,5 @@
 import DTRDiffusion
+import DTREvaluation
 import DTRModels
 import Foundation
 
@@ -55,7 +56,7 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
 
   /// A plan; throws naming the problem when a field cannot be swept or a value is invalid.
   public init(name: String, base: TrainConfig, axes: [Axis], seeds: [UInt64], steps: Int, evalAt: [Int],
-              evalSamples: Int, finalSamples: Int, finalSampler: String = "ddim:25") throws {
+              evalSamples: Int, finalSamples: Int, finalSampler: String = SampleGenerator.defaultSampler.description) throws {
     (self.name, self.base, self.axes, self.seeds, self.steps) = (name, base, axes, seeds, steps)
     (self.evalAt, self.evalSamples, self.finalSamples, self.finalSampler) = (evalAt.sorted(), evalSamples, finalSamples, finalSampler)
     guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
@@ -64,7 +65,7 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
     guard steps >= 1 else { throw TrainingError("--steps must be ≥ 1") }
     guard !seeds.isEmpty else { throw TrainingError("--seeds needs at least one seed") }
     guard Set(seeds).count == seeds.count else { throw TrainingError("--seeds lists a seed twice") }
-    guard Sampler(parsing: finalSampler) != nil else { throw TrainingError("unknown sampler '\(finalSampler)'") }
+    guard Sampler(parsing: finalSampler) != nil else { throw TrainingError("unknown final sampler '\(finalSampler)'; use \(Sampler.spellings)") }
     if let bad = evalAt.first(where: { $0 < 1 || $0 > steps }) {
       throw TrainingError("--eval-at \(bad) is outside 1…\(steps)")
     }
