@@ -78,7 +78,7 @@ let package = Package(
                                "DTRTestSupport"],
                 swiftSettings: fast),
     .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining"], swiftSettings: fast),
-    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels"],
+    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTREngine", "DTRFormats", "DTRWorkbench", "DTRTraining", "DTRModels"],
                 swiftSettings: fast),
     // the `dtr` executable, run as a subprocess
     .testTarget(name: "CLITests", dependencies: ["DTREngine", "DTRFormats", "DTRTraining", "DTRWorkbench", "DTRTestSupport"],
