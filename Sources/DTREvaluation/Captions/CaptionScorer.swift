@@ -20,7 +20,7 @@ public final class CaptionScorer {
   /// The least ink extent, in pixels, of a large garment (small ones span at most 14).
   public static let largeExtent = 18
   /// The least peak ink of a light garment.
-  public static let lightPeak: Float = 0.65
+  public static let lightPeak: Float = 0.6
   /// A slot with fewer inked pixels than this is empty.
   public static let emptyPixels = 8
 
@@ -85,6 +85,15 @@ public final class CaptionScorer {
     let seen = (0..<n).filter { !verdicts[$0].heldOut }, heldOut = (0..<n).filter { verdicts[$0].heldOut }
     return CaptionScores(seen: try group(seen), heldOut: try group(heldOut), all: try group(Array(0..<n))!,
                          evaluatorTag: evaluator.tag)
+  }
+
+  /// `count` real canvases drawn from ``reference`` (seed `seed`, policy `heldOut`) and their layouts:
+  /// scored, they give the ceiling of every score (`dtr eval --task captions --real`).
+  public func realCanvases(count: Int, seed: UInt64, heldOut: HeldOutPolicy) -> (images: Tensor, layouts: [CanvasLayout]) {
+    let generator = CaptionCanvasGenerator(dataset: reference, seed: seed, heldOut: heldOut)
+    let images = Tensor([count, 1, CanvasLayout.height, CanvasLayout.width])
+    var tokens = [Int32](repeating: 0, count: count * CaptionVocabulary.length)
+    return (images, generator.next(into: images.data, tokens: &tokens, count: count))
   }
 
   /// The normalised crop of every garment, canvas by canvas in caption order: `[M, 1, 28, 28]`.

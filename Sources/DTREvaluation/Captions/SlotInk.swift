@@ -19,7 +19,7 @@ public struct SlotInk: Equatable, Sendable {
   /// The mean of the brightest ``peakPixels`` ink values.
   public let peak: Float
   /// How many pixels ``peak`` averages.
-  public static let peakPixels = 8
+  public static let peakPixels = 4
 
   /// Reads `slot` of the canvas at `canvas` (``CanvasLayout/pixels`` floats, row-major).
   public init(canvas: UnsafePointer<Float>, slot: GarmentLayout.Slot) {
