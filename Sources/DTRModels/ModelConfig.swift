@@ -169,8 +169,16 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 
   private var ditForwardFLOPs: Double {
     let L = Double(tokens), D = Double(hidden), pp = Double(patch * patch * inChannels)
-    let block = 2 * L * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * L * L * D + 2 * D * 6 * D
-    return Double(depth) * block + 2 * L * pp * D * 2 + 2 * D * 2 * D + 2 * (256 * D + D * D)
+    var block = 2 * L * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * L * L * D + 2 * D * 6 * D
+    var text = 0.0
+    if captioned {
+      // cross-attention (q and output projections over the image tokens, k/v over the text, two products)
+      // and the text encoder's layers over its K tokens
+      let K = Double(captionLength)
+      block += 2 * L * D * 2 * D + 2 * K * D * 2 * D + 2 * 2 * L * K * D
+      text = Double(textDepth) * (2 * K * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * K * K * D)
+    }
+    return Double(depth) * block + text + 2 * L * pp * D * 2 + 2 * D * 2 * D + 2 * (256 * D + D * D)
   }
 }
 
