@@ -76,4 +76,31 @@ final class CaptionsCLITests: XCTestCase {
     XCTAssertNotEqual(wrong.code, 0)
     XCTAssertTrue(wrong.stderr.contains("--task captions"), wrong.stderr)
   }
+
+  /// The tensors of a safetensors file by name (raw bytes), metadata left out.
+  func tensors(_ path: String) throws -> [String: Data] {
+    let data = try XCTUnwrap(FileManager.default.contents(atPath: path), path)
+    let n = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+    let header = try XCTUnwrap(try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as? [String: Any])
+    var out: [String: Data] = [:]
+    for (name, entry) in header where name != "__metadata__" {
+      let offsets = try XCTUnwrap((entry as? [String: Any])?["data_offsets"] as? [Int], name)
+      out[name] = data.subdata(in: (8 + n + offsets[0])..<(8 + n + offsets[1]))
+    }
+    return out
+  }
+
+  func testAResumedCaptionRunEndsBitIdenticalToAnUninterruptedOne() throws {
+    let flags = ["--task", "captions", "--preset", "caption-tiny", "--batch", "8", "--lr", "1e-3", "--sample-every", "0",
+                 "--seed", "5", "--headless"]
+    let whole = directory + "/whole", split = directory + "/split"
+    XCTAssertEqual(try BuiltBinary.run(["train"] + flags + ["--steps", "16", "--run-dir", whole]).code, 0)
+    XCTAssertEqual(try BuiltBinary.run(["train"] + flags + ["--steps", "8", "--run-dir", split]).code, 0)
+    let resumed = try BuiltBinary.run(["train", "--steps", "16", "--run-dir", split, "--resume", "--headless"])
+    XCTAssertEqual(resumed.code, 0, resumed.stderr)
+    let a = try tensors(whole + "/last.safetensors"), b = try tensors(split + "/last.safetensors")
+    XCTAssertTrue(a.keys.contains("model.text_encoder.token_embedding.weight"), "\(a.keys.sorted().prefix(5))")
+    XCTAssertEqual(a.count, b.count)
+    for (name, bytes) in a { XCTAssertEqual(bytes, b[name], name) }
+  }
 }
