@@ -77,7 +77,7 @@ let package = Package(
                 dependencies: ["DTREngine", "DTREvaluation", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion",
                                "DTRTestSupport"],
                 swiftSettings: fast),
-    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining"], swiftSettings: fast),
+    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRTraining"], swiftSettings: fast),
     .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTREngine", "DTRFormats", "DTRWorkbench", "DTRTraining", "DTRModels"],
                 swiftSettings: fast),
     // the `dtr` executable, run as a subprocess
