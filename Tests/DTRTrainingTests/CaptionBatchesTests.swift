@@ -2,6 +2,7 @@ import DTRData
 import DTREngine
 import DTRModels
 import DTRTraining
+import Foundation
 import XCTest
 
 /// Caption training batches: canvases and captions agree, labels address the batch's caption rows,
@@ -43,5 +44,26 @@ final class CaptionBatchesTests: XCTestCase {
     c.evalEveryEpochs = 0
     c.task = .fashion
     XCTAssertTrue(c.validationError?.contains("--task captions") == true, c.validationError ?? "")
+  }
+
+  func testACaptionedRunsGridShowsItsPromptsAndSaysSoInItsEvent() throws {
+    let dir = NSTemporaryDirectory() + "dtr-test-caption-grid-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var c = TrainConfig()
+    (c.task, c.preset, c.model) = (.captions, "caption-tiny", ModelConfig.preset("caption-tiny")!)
+    (c.batch, c.steps, c.lr, c.sampler, c.evalEveryEpochs, c.affinityEverySteps) = (4, 2, 1e-3, "ddim:2", 0, 0)
+    let trainer = try Trainer(config: c, runDirectory: dir, data: try CaptionBatches(directory: c.dataDir, batch: 4, seed: 1))
+    trainer.trainStep()
+    trainer.writeSampleGrid()
+    let written = trainer.drainEvents().compactMap { e -> SamplesWritten? in
+      if case .samples(let s) = e.payload { return s }
+      return nil
+    }
+    XCTAssertEqual(written.count, 1)
+    XCTAssertEqual(written.first?.prompts, SampleGrid.captionPrompts)
+    XCTAssertEqual(written.first?.rows, SampleGrid.captionPrompts.count)
+    let png = try XCTUnwrap(FileManager.default.contents(atPath: try XCTUnwrap(written.first?.path)))
+    XCTAssertGreaterThan(png.count, 100)
   }
 }
