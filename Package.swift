@@ -38,7 +38,7 @@ let package = Package(
     .target(name: "DTRFormats", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),
     .target(name: "DTRData", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),
     // models floor
-    .target(name: "DTRModels", dependencies: ["DTREngine"], swiftSettings: fast),
+    .target(name: "DTRModels", dependencies: ["DTREngine", "DTRData"], swiftSettings: fast),
     // diffusion floor
     .target(name: "DTRDiffusion", dependencies: ["DTREngine"], swiftSettings: fast),
     // metrics floor: statistics of feature sets, no networks
@@ -68,7 +68,7 @@ let package = Package(
     .testTarget(name: "DTREngineTests", dependencies: ["DTREngine", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRFormatsTests", dependencies: ["DTREngine", "DTRFormats", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRDataTests", dependencies: ["DTREngine", "DTRData", "DTRTestSupport"], swiftSettings: fast),
-    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRModels", "DTRTestSupport"], swiftSettings: fast),
+    .testTarget(name: "DTRModelsTests", dependencies: ["DTREngine", "DTRData", "DTRModels", "DTRTestSupport"], swiftSettings: fast),
     .testTarget(name: "DTRDiffusionTests", dependencies: ["DTREngine", "DTRDiffusion"], swiftSettings: fast),
     .testTarget(name: "DTRMetricsTests", dependencies: ["DTREngine", "DTRMetrics", "DTRFormats", "DTRTestSupport"],
                 exclude: ["Reference"],
@@ -77,8 +77,8 @@ let package = Package(
                 dependencies: ["DTREngine", "DTREvaluation", "DTRMetrics", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion",
                                "DTRTestSupport"],
                 swiftSettings: fast),
-    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining"], swiftSettings: fast),
-    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTRWorkbench", "DTRTraining", "DTRModels"],
+    .testTarget(name: "DTRTrainingTests", dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRTraining"], swiftSettings: fast),
+    .testTarget(name: "DTRWorkbenchTests", dependencies: ["DTREngine", "DTRFormats", "DTRWorkbench", "DTRTraining", "DTRModels"],
                 swiftSettings: fast),
     // the `dtr` executable, run as a subprocess
     .testTarget(name: "CLITests", dependencies: ["DTREngine", "DTRFormats", "DTRTraining", "DTRWorkbench", "DTRTestSupport"],

@@ -52,17 +52,22 @@ public struct SampleGenerator: Sendable {
   /// One sample per label, `[labels.count, C, H, W]` (raw model outputs, roughly in [−1, 1]).
   ///
   /// - Parameters:
-  ///   - labels: the class of each sample (the model's null class for unconditional draws).
+  ///   - labels: the class of each sample (the model's null class for unconditional draws); for a
+  ///     captioned model, the row of `captions` each sample shows.
+  ///   - captions: a captioned model's prompts, bound as its ``DTRModels/DenoisingNetwork/captions``
+  ///     (guidance pairs each with the null caption, row 0).
   ///   - initialNoise: x_T for all samples (`[labels.count, C, H, W]`); drawn from ``seed`` when nil.
   ///   - progress: `(done, total)` in model steps over all batches.
   ///   - isCancelled: asked before every model step; once it answers true, generation stops with
   ///     `CancellationError`.
-  public func generate(model: any DenoisingNetwork, schedule: NoiseSchedule, labels: [Int],
+  public func generate(model: any DenoisingNetwork, schedule: NoiseSchedule, labels: [Int], captions: CaptionTable? = nil,
                        initialNoise: Tensor? = nil, progress: ((Int, Int) -> Void)? = nil,
                        isCancelled: (() -> Bool)? = nil) throws -> Tensor {
     let c = model.config
+    precondition(c.captioned == (captions != nil), "a captioned model samples from captions, a class model from labels")
+    if let captions { model.captions = captions }
     let count = labels.count
-    let shape = [c.inChannels, c.inputSize, c.inputSize], per = shape.reduce(1, *)
+    let shape = c.imageShape, per = shape.reduce(1, *)
     if let initialNoise {
       precondition(initialNoise.shape == [count] + shape,
                    "initial noise must be \([count] + shape), got \(initialNoise.shape)")

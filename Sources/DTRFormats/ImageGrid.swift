@@ -14,6 +14,14 @@ public struct ImageGrid: Sendable {
 
     /// The (low, high) value mapped to (0, 255).
     var bounds: (Float, Float) { self == .minusOneToOne ? (-1, 1) : (0, 1) }
+
+    /// The byte `value` maps to.
+    @inline(__always)
+    func byte(_ value: Float) -> UInt8 {
+      let (low, high) = bounds
+      let v = (value - low) * (255 / (high - low))
+      return v.isNaN ? 0 : UInt8(min(max(v, 0), 255).rounded())
+    }
   }
 
   /// An 8-bit RGB colour.
@@ -60,15 +68,12 @@ public struct ImageGrid: Sendable {
     let outWidth = columns * (width + gutter) + gutter
     let outHeight = rows * (height + gutter) + gutter
     var grey = [UInt8](repeating: gutterColor.r, count: outWidth * outHeight)
-    let (low, high) = range.bounds
-    let scale = 255 / (high - low)
     for n in 0..<min(count, rows * columns) {
       let top = gutter + (n / columns) * (height + gutter)
       let left = gutter + (n % columns) * (width + gutter)
       for y in 0..<height {
         for x in 0..<width {
-          let v = (values[(n * height + y) * width + x] - low) * scale
-          grey[(top + y) * outWidth + left + x] = v.isNaN ? 0 : UInt8(min(max(v, 0), 255).rounded())
+          grey[(top + y) * outWidth + left + x] = range.byte(values[(n * height + y) * width + x])
         }
       }
     }

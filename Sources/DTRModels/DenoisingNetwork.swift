@@ -9,6 +9,10 @@ public protocol DenoisingNetwork: AnyObject, Sendable {
   var parameters: ParameterStore { get }
   /// One routing table per routed block (`[T, C_block]`).
   var masks: [RoutingMask] { get }
+  /// The captions that labels select, for a captioned model (``ModelConfig/captioned``): whoever holds
+  /// the captions of a batch or a set of prompts binds them here before calling ``forward(_:t:y:out:)``.
+  /// Always nil for models conditioned on class labels.
+  var captions: CaptionTable? { get set }
   /// Predicts ε for `x` (`[N, C, H, W]`) at original timesteps `t` with labels `y` into `out`; keeps what
   /// ``backward(_:)`` needs.
   func forward(_ x: Tensor, t: [Int], y: [Int], out: Tensor)

@@ -1,3 +1,5 @@
+import DTRData
+
 /// Network families.
 public enum Architecture: String, Sendable, Codable, CaseIterable {
   /// Diffusion Transformer with adaLN-Zero blocks (Peebles & Xie).
@@ -11,8 +13,11 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
 public struct ModelConfig: Sendable, Equatable, Codable {
   /// Which network family.
   public var arch = Architecture.dit
-  /// Input images are `inChannels × inputSize × inputSize`.
+  /// Input images are `inChannels × inputSize × imageWidth` (`inputSize` rows).
   public var inputSize = 28
+  /// Input width in columns when it differs from ``inputSize`` (DiT only; 0 = square). The caption
+  /// canvases are 28 × 56.
+  public var inputWidth = 0
   /// Image channels (1 for Fashion-MNIST).
   public var inChannels = 1
   /// Patch side p; tokens = (inputSize/p)².
@@ -40,6 +45,14 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   /// Seed of random routing tables.
   public var routingSeed: UInt64 = 0
 
+  /// Caption tokens per sample (0 = not captioned). A captioned DiT reads token captions through a text
+  /// encoder and cross-attention instead of class labels (docs/text-to-image.md).
+  public var captionLength = 0
+  /// Token ids of the caption vocabulary, padding (0) and the null caption's id (1) included.
+  public var vocabularySize = 0
+  /// Pre-LN transformer layers of the text encoder (its width and heads are the DiT's).
+  public var textDepth = 2
+
   /// UNet base width (ADM `model_channels`), also the width of the sinusoidal timestep features.
   public var baseChannels = 64
   /// UNet width multiplier per resolution level (ADM `channel_mult`); level l runs at ⌈inputSize/2^l⌉.
@@ -59,6 +72,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   public init() {}
 
   /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2);
+  /// captioned DiTs on 28×56 canvases `caption-tiny` (64/2/2/4, one text layer) and `caption-small`
+  /// (128/4/4/4, two text layers);
   /// UNet `unet-tiny` (base 16, mult 1-2-2, 1 block per level, 8 groups, 32-channel heads), `unet-small`
   /// (base 32, 1-2-2, 1 block per level, 8 groups, 32-channel heads: the UNet that trains to recognisable
   /// samples in a 20-minute CPU run) and `unet-base` (ADM-sized: base 64, 1-2-2, 2 blocks per level,
@@ -69,6 +84,13 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     case "tiny": (c.hidden, c.depth, c.heads, c.patch) = (64, 2, 2, 4)
     case "small": break
     case "base": (c.hidden, c.depth, c.heads, c.patch) = (256, 8, 8, 2)
+    case "caption-tiny", "caption-small":
+      (c.inputWidth, c.captionLength, c.vocabularySize) = (56, CaptionVocabulary.length, CaptionVocabulary.size)
+      if name == "caption-tiny" {
+        (c.hidden, c.depth, c.heads, c.patch, c.textDepth) = (64, 2, 2, 4, 1)
+      } else {
+        (c.hidden, c.depth, c.heads, c.patch, c.textDepth) = (128, 4, 4, 4, 2)
+      }
     case "unet-tiny":
       c.arch = .unet
       (c.baseChannels, c.channelMult, c.blocksPerLevel, c.groups, c.headChannels) = (16, [1, 2, 2], 1, 8, 32)
@@ -84,7 +106,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   }
 
   /// The preset names, DiT then UNet, each in size order.
-  public static let presetNames = ["tiny", "small", "base", "unet-tiny", "unet-small", "unet-base"]
+  public static let presetNames = ["tiny", "small", "base", "caption-tiny", "caption-small", "unet-tiny", "unet-small",
+                                   "unet-base"]
 
   /// Builds the network this configuration describes, initialised from `seed`.
   public func build(seed: UInt64) -> any DenoisingNetwork {
@@ -104,23 +127,35 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     }
   }
 
+  /// Input columns: ``inputWidth``, or ``inputSize`` for square inputs.
+  public var imageWidth: Int { inputWidth > 0 ? inputWidth : inputSize }
+  /// The shape of one input image, `[C, H, W]`.
+  public var imageShape: [Int] { [inChannels, inputSize, imageWidth] }
   /// Tokens per image.
-  public var tokens: Int { (inputSize / patch) * (inputSize / patch) }
-  /// Whether labels condition the model.
-  public var conditional: Bool { numClasses > 0 }
-  /// Rows of the label table: classes plus the null class when dropout is used.
-  public var labelRows: Int { conditional ? numClasses + (classDropout > 0 ? 1 : 0) : 1 }
-  /// The label meaning "no class" for classifier-free guidance.
-  public var nullClass: Int { conditional ? numClasses : 0 }
+  public var tokens: Int { (inputSize / patch) * (imageWidth / patch) }
+  /// Whether captions (token sequences) condition the model instead of class labels.
+  public var captioned: Bool { captionLength > 0 }
+  /// Whether labels (or, for a captioned model, caption rows) condition the model.
+  public var conditional: Bool { numClasses > 0 || captioned }
+  /// Rows of the label table: classes plus the null class when dropout is used (a captioned model has none).
+  public var labelRows: Int { captioned ? 0 : numClasses > 0 ? numClasses + (classDropout > 0 ? 1 : 0) : 1 }
+  /// The label meaning "no class" for classifier-free guidance; for a captioned model, the row of the
+  /// null caption in its ``CaptionTable`` (row 0).
+  public var nullClass: Int { captioned ? CaptionTable.nullRow : conditional ? numClasses : 0 }
 
   /// Why this configuration cannot be built, or nil.
   public var validationError: String? {
     if let e = arch == .dit ? ditValidationError : unetValidationError { return e }
+    if arch == .unet && (captioned || imageWidth != inputSize) { return "a UNet takes square images and class labels" }
     return routingError(alpha: alpha, beta: beta)
   }
 
   private var ditValidationError: String? {
-    if inputSize % patch != 0 { return "patch \(patch) must divide the image size \(inputSize)" }
+    if inputSize % patch != 0 || imageWidth % patch != 0 {
+      return "patch \(patch) must divide the image size \(inputSize)×\(imageWidth)"
+    }
+    if captioned && vocabularySize < 2 { return "a captioned model needs a vocabulary (got \(vocabularySize) ids)" }
+    if captioned && textDepth < 1 { return "a captioned model needs textDepth ≥ 1" }
     if hidden % heads != 0 { return "hidden \(hidden) must be divisible by heads \(heads)" }
     if hidden % 4 != 0 { return "hidden \(hidden) must be divisible by 4 (2-D sin-cos positions)" }
     if depth < 1 { return "depth must be ≥ 1" }
@@ -134,15 +169,23 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 
   private var ditForwardFLOPs: Double {
     let L = Double(tokens), D = Double(hidden), pp = Double(patch * patch * inChannels)
-    let block = 2 * L * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * L * L * D + 2 * D * 6 * D
-    return Double(depth) * block + 2 * L * pp * D * 2 + 2 * D * 2 * D + 2 * (256 * D + D * D)
+    var block = 2 * L * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * L * L * D + 2 * D * 6 * D
+    var text = 0.0
+    if captioned {
+      // cross-attention (q and output projections over the image tokens, k/v over the text, two products)
+      // and the text encoder's layers over its K tokens
+      let K = Double(captionLength)
+      block += 2 * L * D * 2 * D + 2 * K * D * 2 * D + 2 * 2 * L * K * D
+      text = Double(textDepth) * (2 * K * D * (3 * D + D + 2 * Double(mlpRatio) * D) + 2 * 2 * K * K * D)
+    }
+    return Double(depth) * block + text + 2 * L * pp * D * 2 + 2 * D * 2 * D + 2 * (256 * D + D * D)
   }
 }
 
 extension ModelConfig {
   enum CodingKeys: String, CodingKey {
     case arch, inputSize, inChannels, patch, hidden, depth, heads, mlpRatio, numClasses, classDropout, timesteps
-    case routing, alpha, beta, routingSeed
+    case routing, alpha, beta, routingSeed, inputWidth, captionLength, vocabularySize, textDepth
     case baseChannels, channelMult, blocksPerLevel, attentionAt14, groups, headChannels, downsampleConv
   }
 
@@ -169,6 +212,10 @@ extension ModelConfig {
     try read(.alpha, &alpha)
     try read(.beta, &beta)
     try read(.routingSeed, &routingSeed)
+    try read(.inputWidth, &inputWidth)
+    try read(.captionLength, &captionLength)
+    try read(.vocabularySize, &vocabularySize)
+    try read(.textDepth, &textDepth)
     try read(.baseChannels, &baseChannels)
     try read(.channelMult, &channelMult)
     try read(.blocksPerLevel, &blocksPerLevel)

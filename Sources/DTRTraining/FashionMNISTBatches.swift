@@ -1,5 +1,6 @@
 import DTRData
 import DTREngine
+import DTRModels
 
 /// Fashion-MNIST training batches as a ``BatchSource``: the train split, shuffled per epoch with a
 /// seeded generator, scaled to [−1, 1], optionally flipped.
@@ -13,6 +14,9 @@ public final class FashionMNISTBatches: BatchSource {
     loader = DataLoader(dataset: ds, batchSize: batch, seed: seed, randomFlip: hflip)
     raw = Array(repeating: 0, count: batch)
   }
+
+  /// Always nil: Fashion-MNIST batches carry class labels.
+  public var captions: CaptionTable? { nil }
 
   /// Full batches per epoch (the last partial batch is dropped).
   public var batchesPerEpoch: Int { loader.batchesPerEpoch }

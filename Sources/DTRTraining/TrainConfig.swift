@@ -3,9 +3,19 @@ import DTREvaluation
 import DTRModels
 import Foundation
 
+/// What a run learns to draw.
+public enum TrainTask: String, Sendable, Codable, CaseIterable {
+  /// Fashion-MNIST images, optionally conditioned on class labels.
+  case fashion
+  /// 28×56 caption canvases conditioned on their captions (docs/text-to-image.md).
+  case captions
+}
+
 /// Everything that defines a training run; saved as `config.json` and in every checkpoint, and logged
 /// in the `run_start` event.
 public struct TrainConfig: Sendable, Codable, Equatable {
+  /// What the run learns: `fashion` (the default) or `captions`.
+  public var task = TrainTask.fashion
   /// Preset the model came from (informational).
   public var preset = "small"
   /// The network.
@@ -81,6 +91,16 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Why this configuration cannot run, or nil.
   public var validationError: String? {
     if let e = model.validationError { return e }
+    if (task == .captions) != model.captioned {
+      return task == .captions
+        ? "--task captions needs a captioned model; use --preset caption-tiny or caption-small"
+        : "preset \(preset) is captioned; train it with --task captions"
+    }
+    if task == .captions && (evalEveryEpochs > 0 || !evalAtSteps.isEmpty || affinityEverySteps != 0) {
+      return "in-training FID and task affinity score class-labelled 28×28 images; "
+        + "for --task captions use --eval-every 0 and measure with dtr eval --task captions"
+    }
+    if task == .captions && hflip { return "--hflip would mirror the canvases against their captions; drop it for --task captions" }
     if !(lr > 0) || !lr.isFinite { return "lr must be > 0 (got \(lr))" }
     if batch < 1 { return "batch must be ≥ 1" }
     if !(emaDecay >= 0 && emaDecay < 1) { return "ema must be in [0, 1) (got \(emaDecay))" }
@@ -102,7 +122,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
+    case task, preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
     case schedule, lossWeighting, tSampling, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
     case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalSampler, evalCfgScale, evalAtSteps, lossBuckets, affinityEverySteps
     case logEvery
@@ -116,6 +136,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
       if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
     }
+    try read(.task, &task)
     try read(.preset, &preset)
     try read(.model, &model)
     try read(.lr, &lr)
@@ -154,6 +175,14 @@ public struct TrainConfig: Sendable, Codable, Equatable {
 
   /// The FID probe's sampler before it was configurable (configurations without `evalSampler`).
   public static let legacyEvalSampler = "ddim:25"
+
+  /// The training batches of this run's task.
+  public func makeBatches() throws -> BatchSource {
+    switch task {
+    case .fashion: return try FashionMNISTBatches(directory: dataDir, batch: batch, seed: seed, hflip: hflip)
+    case .captions: return try CaptionBatches(directory: dataDir, batch: batch, seed: seed)
+    }
+  }
 
   /// The timestep sampler in force: stratified for ANT-UW (it needs every interval in every batch), else
   /// ``tSampling``.

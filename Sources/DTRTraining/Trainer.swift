@@ -91,8 +91,9 @@ public final class Trainer: @unchecked Sendable {
     optimizer = AdamW(model.parameters, lr: Float(config.lr), weightDecay: Float(config.weightDecay))
     rng = SplitMix64(seed: config.seed &+ 0x5EED)
     let B = config.batch
-    images = Tensor([B, 1, 28, 28]); noise = Tensor([B, 1, 28, 28]); noisy = Tensor([B, 1, 28, 28])
-    pred = Tensor([B, 1, 28, 28]); dPred = Tensor([B, 1, 28, 28]); perSample = Tensor([B]); weights = Tensor([B])
+    let shape = [B] + config.model.imageShape
+    images = Tensor(shape); noise = Tensor(shape); noisy = Tensor(shape)
+    pred = Tensor(shape); dPred = Tensor(shape); perSample = Tensor([B]); weights = Tensor([B])
     labels = Array(repeating: 0, count: B)
     log = try EventLog(path: folder.events)
     if let path = resumeFrom {
@@ -255,6 +256,7 @@ public final class Trainer: @unchecked Sendable {
   private func prepareBatch(_ ts: inout [Int]) {
     let B = config.batch, T = config.model.timesteps
     data.nextBatch(images: images, labels: &labels)
+    if config.model.captioned { model.captions = data.captions }  // labels are rows of the batch's captions
     config.timestepSampler.draw(&ts, timesteps: T, rng: &rng)
     if let uw = uncertainty {
       uw.weights(timesteps: ts, into: weights.data)
@@ -381,21 +383,27 @@ public final class Trainer: @unchecked Sendable {
     }
   }
 
-  /// Samples one row per class with the EMA weights from fixed noise and writes `samples-<step>.png`.
+  /// Samples one row per class (or per prompt of ``SampleGrid/captionPrompts`` for a captioned model)
+  /// with the EMA weights from fixed noise and writes `samples-<step>.png`.
   public func writeSampleGrid() {
-    let classes = config.model.conditional ? config.model.numClasses : 1
-    let cols = 10, rows = config.model.conditional ? classes : 8
-    guard let grid = SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
-                                         rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77,
-                                         isCancelled: { self.shouldCancelLongWork() })
-    else {
-      alert("warning", "sample grid cancelled: the run is stopping")
-      return
-    }
+    let m = config.model
+    let prompts = m.captioned ? SampleGrid.captionPrompts : nil
+    let cols = m.captioned ? 4 : 10, rows = prompts?.count ?? (m.conditional ? m.numClasses : 8)
     let path = folder.sampleGrid(step: state.step)
     do {
-      try ImageGrid(rows: rows, columns: cols).write(grid, to: path)
-      emit(.samples(SamplesWritten(path: path, rows: rows, cols: cols)))
+      guard let grid = try SampleGrid.generate(model: ema, schedule: schedule, sampler: Sampler(parsing: config.sampler)!,
+                                               rows: rows, cols: cols, cfgScale: config.cfgScale, seed: config.seed &+ 77,
+                                               prompts: prompts, isCancelled: { self.shouldCancelLongWork() })
+      else {
+        alert("warning", "sample grid cancelled: the run is stopping")
+        return
+      }
+      if let prompts {
+        try PromptGrid(columns: cols).write(grid, prompts: prompts, to: path)
+      } else {
+        try ImageGrid(rows: rows, columns: cols).write(grid, to: path)
+      }
+      emit(.samples(SamplesWritten(path: path, rows: rows, cols: cols, prompts: prompts)))
     } catch {
       alert("warning", "sample grid failed: \(error)")
     }

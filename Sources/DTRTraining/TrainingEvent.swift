@@ -230,8 +230,12 @@ public struct SamplesWritten: Codable, Sendable, Equatable {
   /// Its path and grid shape.
   public var path: String
   public var rows, cols: Int
+  /// For a captioned model, the prompt of each row (drawn above it in the PNG); absent otherwise.
+  public var prompts: [String]?
   /// The payload's fields.
-  public init(path: String, rows: Int, cols: Int) { (self.path, self.rows, self.cols) = (path, rows, cols) }
+  public init(path: String, rows: Int, cols: Int, prompts: [String]? = nil) {
+    (self.path, self.rows, self.cols, self.prompts) = (path, rows, cols, prompts)
+  }
 }
 
 /// `pause`: training paused at a step or an epoch boundary (`at`: `step` | `epoch`).

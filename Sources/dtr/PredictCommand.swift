@@ -18,6 +18,9 @@ struct Predict: ParsableCommand {
   func run() throws {
     let (_, net) = try source.load()
     let mc = net.config
+    if mc.captioned {
+      throw CLIError("\(source.checkpoint) is a captioned model; dtr predict feeds class labels (sample it with dtr sample --prompt)")
+    }
     let xr = try NpyFile.read(from: x)
     guard xr.shape.count == 4, xr.shape[1] == mc.inChannels, xr.shape[2] == mc.inputSize, xr.shape[3] == mc.inputSize,
       let xv: [Float] = xr.values(as: Float.self)

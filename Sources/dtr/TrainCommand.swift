@@ -30,7 +30,7 @@ struct Train: ParsableCommand {
     let dir = runDir ?? RunFolder.defaultPath(preset: options.model.presetName, routing: options.model.routing ?? "dtr")
     let plan = try RunPlan.prepare(folder: RunFolder(dir), base: base, overrides: overrides, resume: resume)
     let cfg = plan.config
-    let data = try FashionMNISTBatches(directory: cfg.dataDir, batch: cfg.batch, seed: cfg.seed, hflip: cfg.hflip)
+    let data = try cfg.makeBatches()
     let trainer = try Trainer(config: cfg, runDirectory: dir, data: data, resumeFrom: plan.resumeFrom, changes: plan.changes)
     let interactive = !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0
     _ = TrainingHost.run(trainer, workbench: interactive ? WorkbenchOptions(theme: theme) : nil)

@@ -8,6 +8,8 @@ import DTRTraining
 /// so the flags given explicitly are known: a resume keeps the saved value of every flag not given.
 struct TrainOptions: ParsableArguments {
   @OptionGroup var model: ModelOptions
+  @Option(help: "What to learn: fashion (Fashion-MNIST, default) or captions (28×56 caption canvases; with --preset caption-tiny or caption-small).")
+  var task: String?
   @Option(help: "Peak learning rate (AdamW; default 1e-4).") var lr: Double?
   @Option(help: "AdamW weight decay (default 0).") var weightDecay: Double?
   @Option(help: "Learning-rate schedule: constant or cosine.") var lrSchedule: String?
@@ -46,6 +48,7 @@ struct TrainOptions: ParsableArguments {
     if let checkpointEveryMinutes, !(checkpointEveryMinutes >= 0) {
       throw ValidationError("--checkpoint-every-minutes must be ≥ 0")
     }
+    if let task, TrainTask(rawValue: task) == nil { throw ValidationError("--task must be fashion or captions") }
     if let tSampling, TimestepSampler(rawValue: tSampling) == nil {
       throw ValidationError("--t-sampling must be uniform or stratified")
     }
@@ -75,6 +78,14 @@ struct TrainOptions: ParsableArguments {
         $0.seed = seed
         $0.model.routingSeed = seed &+ 0xA5
       }, describe: { "\($0.seed)" }))
+    }
+    if let task = task.flatMap(TrainTask.init(rawValue:)) {
+      out.append(TrainOverride("--task", .fixed, apply: {
+        $0.task = task
+        // In-training FID and task affinity score class-labelled 28×28 images; dtr eval --task captions
+        // measures a captions run.
+        if task == .captions { ($0.evalEveryEpochs, $0.affinityEverySteps) = (0, 0) }
+      }, describe: { $0.task.rawValue }))
     }
     let shape = model.explicitShapeFlags
     if !shape.isEmpty {

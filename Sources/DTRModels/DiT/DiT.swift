@@ -6,6 +6,11 @@ import DTREngine
 /// Parameter names and layouts follow `facebookresearch/DiT` `models.py` with `learn_sigma=False`
 /// (docs/checkpoints.md has the mapping): the patch embedding's conv weight is stored `[D, C, p, p]`
 /// and applied as patchify + GEMM. Routing tables are buffers, not parameters.
+///
+/// A captioned configuration (``ModelConfig/captioned``; docs/text-to-image.md) reads token captions
+/// instead of class labels: a ``TextEncoder`` trained jointly with the DiT, a cross-attention layer in
+/// every block, and the pooled text embedding in place of the label table in the conditioning. Labels
+/// then select rows of ``captions`` (row 0 = the null caption). Inputs may be non-square (28×56).
 public final class DiT: @unchecked Sendable {
   /// The architecture and routing settings (α and β change through ``setRouting(alpha:beta:)``).
   public private(set) var config: ModelConfig
@@ -13,11 +18,14 @@ public final class DiT: @unchecked Sendable {
   public let parameters = ParameterStore()
   /// The routing table of each block (`[T, D]`).
   public private(set) var masks: [RoutingMask]
+  /// The captions that labels select (captioned configurations; must be set before ``forward(_:t:y:out:)``).
+  public var captions: CaptionTable?
 
   let xEmbed: Linear, finalAdaLN: Linear, finalLinear: Linear
   let posEmbed: Parameter
   let cond: ConditionEmbedder
   let blocks: [DiTBlock]
+  let text: TextEncoder?
   private let ws = DiTWorkspace()
 
   // activations
@@ -39,7 +47,10 @@ public final class DiT: @unchecked Sendable {
     posEmbed = p.make("pos_embed", [1, config.tokens, D], trainable: false)
     cond = ConditionEmbedder(p, mlp: ("t_embedder.mlp.0", "t_embedder.mlp.2"),
                              table: "y_embedder.embedding_table.weight", features: 256, dim: D, rows: config.labelRows)
-    blocks = (0..<config.depth).map { DiTBlock(p, index: $0, hidden: D, heads: config.heads, mlpRatio: config.mlpRatio) }
+    blocks = (0..<config.depth).map {
+      DiTBlock(p, index: $0, hidden: D, heads: config.heads, mlpRatio: config.mlpRatio, crossAttention: config.captioned)
+    }
+    text = config.captioned ? TextEncoder(p, config: config) : nil
     finalAdaLN = Linear(p, "final_layer.adaLN_modulation.1", D, 2 * D)
     finalLinear = Linear(p, "final_layer.linear", D, pp)
     masks = config.routingTables()
@@ -55,12 +66,15 @@ public final class DiT: @unchecked Sendable {
       b.qkv.initXavier(&rng); b.proj.initXavier(&rng); b.fc1.initXavier(&rng); b.fc2.initXavier(&rng)
     }
     xEmbed.initXavier(&rng)
-    Initializer.normal(cond.table.value, std: 0.02, rng: &rng)
+    if let table = cond.table { Initializer.normal(table.value, std: 0.02, rng: &rng) }
     Initializer.normal(cond.fc0.weight.value, std: 0.02, rng: &rng)
     Initializer.normal(cond.fc2.weight.value, std: 0.02, rng: &rng)
+    // Captioned: the text encoder and the cross-attentions' projections (their output layers stay zero).
+    text?.initialize(&rng)
+    for b in blocks { b.cross?.initialize(&rng) }
     // adaLN-Zero: modulation and output layers start at zero (already zero-filled).
-    let grid = config.inputSize / config.patch
-    let pos = SinCos.positions2D(dim: config.hidden, gridSize: grid)
+    let pos = SinCos.positions2D(dim: config.hidden, rows: config.inputSize / config.patch,
+                                 columns: config.imageWidth / config.patch)
     pos.withUnsafeBufferPointer { posEmbed.value.data.update(from: $0.baseAddress!, count: pos.count) }
   }
 
@@ -91,27 +105,34 @@ public final class DiT: @unchecked Sendable {
   }
 
   /// Predicts ε for noisy images `x` (`[N, C, H, W]`) at integer timesteps `t` with labels `y`
-  /// (`config.nullClass` for "no class"); writes `[N, C, H, W]` into `out`. Keeps activations for
-  /// ``backward(_:)``.
+  /// (`config.nullClass` for "no class"; rows of ``captions`` for a captioned model); writes
+  /// `[N, C, H, W]` into `out`. Keeps activations for ``backward(_:)``.
   public func forward(_ x: Tensor, t: [Int], y: [Int], out: Tensor) {
     let N = t.count, L = config.tokens, D = config.hidden, C = config.inChannels, H = config.inputSize
-    let p = config.patch, pp = p * p * C
-    precondition(y.count == N && x.count == N * C * H * H, "forward: batch shapes disagree")
+    let W = config.imageWidth, p = config.patch
+    precondition(y.count == N && x.count == N * C * H * W, "forward: batch shapes disagree")
     reserve(N)
     batch = N
     timesteps = t
     // patch embedding + positions
-    PatchOp.patchify(image: x.data, batch: N, channels: C, height: H, width: H, patch: p, tokens: patches.data)
+    PatchOp.patchify(image: x.data, batch: N, channels: C, height: H, width: W, patch: p, tokens: patches.data)
     let x0 = streams[0].data
     xEmbed.forward(patches.data, rows: N * L, x0)
     for n in 0..<N { Kernels.add(posEmbed.value.data, into: x0 + n * L * D, L * D) }
-    // conditioning SiLU(c), c = MLP(freq(t)) + table[y]
-    cond.forward(t: t, y: y)
-    let cAct = cond.activation
+    // conditioning SiLU(c), c = MLP(freq(t)) + table[y], or + the pooled caption embedding
+    if let text {
+      guard let captions else { preconditionFailure("a captioned DiT needs its caption table set before forward") }
+      text.forward(tokens: captions.tokens(for: y), batch: N)
+      cond.forward(t: t, y: y, extra: text.pooled.data)
+    } else {
+      cond.forward(t: t, y: y)
+    }
+    let cAct = cond.activation, context = textContext()
     // blocks
     for (i, b) in blocks.enumerated() {
       let mrow = maskRow(i)
-      b.forward(x: streams[i].data, cond: cAct.data, mask: mrow, batch: N, tokens: L, out: streams[i + 1].data, ws: ws)
+      b.forward(x: streams[i].data, cond: cAct.data, mask: mrow, text: context, batch: N, tokens: L,
+                out: streams[i + 1].data, ws: ws)
     }
     // final layer
     finalAdaLN.forward(cAct.data, rows: N, fMod.data)
@@ -119,9 +140,13 @@ public final class DiT: @unchecked Sendable {
                                 shift: fMod.data, scale: fMod.data + D, paramStride: 2 * D,
                                 out: fIn.data, mean: fMean.data, rstd: fRstd.data)
     finalLinear.forward(fIn.data, rows: N * L, fOut.data)
-    out.reshape([N, C, H, H])
-    PatchOp.unpatchify(tokens: fOut.data, batch: N, channels: C, height: H, width: H, patch: p, image: out.data)
-    _ = pp
+    out.reshape([N, C, H, W])
+    PatchOp.unpatchify(tokens: fOut.data, batch: N, channels: C, height: H, width: W, patch: p, image: out.data)
+  }
+
+  /// The text encoder's outputs for the blocks' cross-attention, or nil without captions.
+  private func textContext() -> TextContext? {
+    text.map { TextContext(tokens: $0.output.data, valid: $0.valid.data, dTokens: $0.dOutput.data, length: $0.L) }
   }
 
   /// The per-sample mask rows of block `i` for the current batch, or nil without routing.
@@ -136,7 +161,8 @@ public final class DiT: @unchecked Sendable {
   /// Accumulates parameter gradients for dL/d(output) = `dOut` (`[N, C, H, W]`) of the last forward.
   public func backward(_ dOut: Tensor) {
     let N = batch, L = config.tokens, D = config.hidden, C = config.inChannels, H = config.inputSize, p = config.patch
-    PatchOp.unpatchifyBackward(dImage: dOut.data, batch: N, channels: C, height: H, width: H, patch: p,
+    let W = config.imageWidth
+    PatchOp.unpatchifyBackward(dImage: dOut.data, batch: N, channels: C, height: H, width: W, patch: p,
                                dTokens: dFOut.data)
     var dX = ws.dX.data, dX2 = ws.dX2.data
     finalLinear.backward(dFOut.data, x: fIn.data, rows: N * L, dx: dX2)
@@ -144,15 +170,16 @@ public final class DiT: @unchecked Sendable {
     LayerNormModulateOp.backward(dOut: dX2, x: streams[config.depth].data, batch: N, tokens: L, dim: D,
                                  mean: fMean.data, rstd: fRstd.data, scale: fMod.data + D, paramStride: 2 * D,
                                  dx: dX, dShift: dFMod.data, dScale: dFMod.data + D)
-    let cAct = cond.activation, dCond = cond.dActivation
+    let cAct = cond.activation, dCond = cond.dActivation, context = textContext()
     finalAdaLN.backward(dFMod.data, x: cAct.data, rows: N, dx: dCond.data, accumulate: true)
     for i in stride(from: config.depth - 1, through: 0, by: -1) {
       let mrow: UnsafePointer<Float>? = config.routing == .none ? nil : UnsafePointer(maskRows.data + i * N * D)
-      blocks[i].backward(dOut: dX, x: streams[i].data, cond: cAct.data, mask: mrow, batch: N, tokens: L,
+      blocks[i].backward(dOut: dX, x: streams[i].data, cond: cAct.data, mask: mrow, text: context, batch: N, tokens: L,
                          dx: dX2, dCond: dCond.data, ws: ws)
       swap(&dX, &dX2)
     }
     xEmbed.backward(dX, x: patches.data, rows: N * L, dx: nil)
     cond.backward()
+    text?.backward(dPooled: cond.dC.data)
   }
 }

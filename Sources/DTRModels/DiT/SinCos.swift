@@ -2,15 +2,16 @@ import Foundation
 
 /// DiT's fixed sinusoidal embeddings (positions and timesteps).
 public enum SinCos {
-  /// The 2-D sin-cos position table `[gridSize², dim]` of MAE/DiT: for the token at row i, column j,
-  /// with ω_d = 10000^(−d/(dim/4)), features `[sin(jω), cos(jω), sin(iω), cos(iω)]` (the column comes
-  /// first, a meshgrid quirk of the reference code).
-  public static func positions2D(dim: Int, gridSize: Int) -> [Float] {
+  /// The 2-D sin-cos position table `[rows·columns, dim]` of MAE/DiT, tokens in row-major order: for the
+  /// token at row i, column j, with ω_d = 10000^(−d/(dim/4)), features `[sin(jω), cos(jω), sin(iω), cos(iω)]`
+  /// (the column comes first, a meshgrid quirk of the reference code). Square grids are the reference's;
+  /// a rectangular grid (the 7×14 tokens of a 28×56 canvas) uses the same formula per axis.
+  public static func positions2D(dim: Int, rows: Int, columns: Int) -> [Float] {
     let q = dim / 4
-    var out = [Float](repeating: 0, count: gridSize * gridSize * dim)
-    for i in 0..<gridSize {
-      for j in 0..<gridSize {
-        let base = (i * gridSize + j) * dim
+    var out = [Float](repeating: 0, count: rows * columns * dim)
+    for i in 0..<rows {
+      for j in 0..<columns {
+        let base = (i * columns + j) * dim
         for d in 0..<q {
           let w = pow(10000.0, -Double(d) / Double(q))
           out[base + d] = Float(sin(Double(j) * w))

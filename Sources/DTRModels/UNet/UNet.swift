@@ -15,6 +15,11 @@ public final class UNet: @unchecked Sendable {
   public let parameters = ParameterStore()
   /// One routing table per residual block (`[T, C_in]` of that block), in ``ModelConfig/routedBlocks`` order.
   public private(set) var masks: [RoutingMask]
+  /// Always nil: a UNet reads class labels, not captions (setting a table is a programming error).
+  public var captions: CaptionTable? {
+    get { nil }
+    set { precondition(newValue == nil, "a UNet is conditioned on class labels, not captions") }
+  }
   /// dL/dx of the last ``backward(_:)``, `[N, C, H, W]`: the gradient with respect to the noisy input.
   public private(set) var inputGradient = Tensor([0])
 
@@ -68,7 +73,7 @@ public final class UNet: @unchecked Sendable {
     var rng = SplitMix64(seed: seed)
     cond.fc0.initDefault(&rng)
     cond.fc2.initDefault(&rng)
-    Initializer.normal(cond.table.value, std: 1, rng: &rng)
+    if let table = cond.table { Initializer.normal(table.value, std: 1, rng: &rng) }
     for m in all { m.initialize(&rng) }
   }
 

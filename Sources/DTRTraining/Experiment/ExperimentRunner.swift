@@ -84,7 +84,7 @@ public final class ExperimentRunner: @unchecked Sendable {
   public func trainer(for cell: ExperimentPlan.Cell) throws -> Trainer? {
     let config = try plan.config(for: cell)
     let run = folder(cell)
-    let data = try FashionMNISTBatches(directory: config.dataDir, batch: config.batch, seed: config.seed, hflip: config.hflip)
+    let data = try config.makeBatches()
     switch status(cell) {
     case .done: return nil
     case .interrupted:

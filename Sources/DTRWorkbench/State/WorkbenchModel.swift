@@ -86,6 +86,8 @@ public struct WorkbenchModel: Sendable {
     public var step: Int
     public var path: String
     public var rows, cols: Int
+    /// A captioned run's prompt of each row, nil for class grids.
+    public var prompts: [String]?
   }
 
   /// Mean loss per timestep bucket at one step (nil: no sample fell in the bucket).
@@ -312,7 +314,7 @@ public struct WorkbenchModel: Sendable {
     case .checkpoint(let c):
       note(e, "checkpoint (\(c.reason)): \(c.path)", .info)
     case .samples(let grid):
-      sampleGrids.append(SampleGrid(step: e.step, path: grid.path, rows: grid.rows, cols: grid.cols))
+      sampleGrids.append(SampleGrid(step: e.step, path: grid.path, rows: grid.rows, cols: grid.cols, prompts: grid.prompts))
       note(e, "samples: \(grid.path)", .info)
     case .pause(let p):
       paused = true
