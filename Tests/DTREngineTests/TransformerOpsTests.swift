@@ -91,13 +91,25 @@ final class TransformerOpsTests: XCTestCase {
       LinearOp.columnSums(dx.data, rows: rows, cols: c, into: db.data)
       return [dx, db]
     })
-    check([x], forward: {
-      SiLUOp.forward(x: x.data, count: rows * c, out: y.data)
-      return y
-    }, backward: { g in
-      SiLUOp.backward(dOut: g.data, x: x.data, count: rows * c, dx: dx.data)
-      return [dx]
-    })
+    // SiLU backward into a separate buffer, in place on dL/dy, and accumulating onto a known start.
+    for mode in ["separate", "in place", "accumulate"] {
+      check([x], forward: {
+        SiLUOp.forward(x: x.data, count: rows * c, out: y.data)
+        return y
+      }, backward: { g in
+        switch mode {
+        case "separate": SiLUOp.backward(dOut: g.data, x: x.data, count: rows * c, dx: dx.data)
+        case "in place":
+          dx.copy(from: g)
+          SiLUOp.backward(dOut: dx.data, x: x.data, count: rows * c, dx: dx.data)
+        default:
+          dx.data.update(repeating: 0.25, count: rows * c)
+          SiLUOp.backward(dOut: g.data, x: x.data, count: rows * c, dx: dx.data, accumulate: true)
+          for i in 0..<(rows * c) { dx.data[i] -= 0.25 }
+        }
+        return [dx]
+      })
+    }
   }
 
   func testGELUMatchesTheTanhFormula() {
