@@ -49,7 +49,7 @@ struct BenchTrain: ParsableCommand {
       "config": name, "batch": batch, "steps": steps, "img_per_s": imgPerS, "ms_per_step": msPerStep,
       "gflops": gflops, "ceiling_share": gflops / peak, "ceiling_sgemm_gflops": peak, "cpu": ceiling.cpu, "peak_rss_mib": rss,
       "blas_core": BLASRuntime.shared.coreName, "threads": Parallel.workers,
-      "engine_splits_gemms": BLASRuntime.shared.engineSplitsGEMMs,
+      "engine_splits_gemms": BLASRuntime.shared.engineSplitsGEMMs, "params": trainer.model.parameters.trainableCount,
     ]
     let parts = Profiler.seconds
     if profile {

@@ -3,9 +3,11 @@ import DTRTestSupport
 import XCTest
 
 final class Conv2DTests: XCTestCase {
-  /// The shapes the tests cover: padded 3×3 at stride 1 and 2, 1×1, and a 4×4/4 patch embedding.
+  /// The shapes the tests cover: padded 3×3 at stride 1 and 2, 1×1, a 4×4/4 patch embedding, and a
+  /// size-preserving 5×5 on a non-square image (two-pixel edges for the shifted-plane unfolding).
   let shapes: [Conv2DShape] = [
     Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 7, width: 7, kernel: 3, stride: 1, padding: 1),
+    Conv2DShape(batch: 1, inChannels: 2, outChannels: 2, height: 5, width: 6, kernel: 5, stride: 1, padding: 2),
     Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 9, width: 9, kernel: 3, stride: 2, padding: 1),
     Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 7, width: 7, kernel: 1),
     Conv2DShape(batch: 2, inChannels: 3, outChannels: 5, height: 9, width: 9, kernel: 4, stride: 4),
@@ -41,6 +43,8 @@ final class Conv2DTests: XCTestCase {
   func testForwardMatchesDirectConvolution() {
     var more = shapes
     more.append(Conv2DShape(batch: 3, inChannels: 4, outChannels: 6, height: 8, width: 5, kernel: 3, stride: 1, padding: 2))
+    more.append(Conv2DShape(batch: 2, inChannels: 3, outChannels: 4, height: 6, width: 9, kernel: 5, stride: 1, padding: 2))
+    more.append(Conv2DShape(batch: 2, inChannels: 2, outChannels: 3, height: 2, width: 1, kernel: 5, stride: 1, padding: 2))
     more.append(Conv2DShape(batch: 3, inChannels: 2, outChannels: 3, height: 6, width: 11, kernel: 5, stride: 3, padding: 1))
     for (i, s) in more.enumerated() {
       let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: UInt64(i))

@@ -91,13 +91,25 @@ final class TransformerOpsTests: XCTestCase {
       LinearOp.columnSums(dx.data, rows: rows, cols: c, into: db.data)
       return [dx, db]
     })
-    check([x], forward: {
-      SiLUOp.forward(x: x.data, count: rows * c, out: y.data)
-      return y
-    }, backward: { g in
-      SiLUOp.backward(dOut: g.data, x: x.data, count: rows * c, dx: dx.data)
-      return [dx]
-    })
+    // SiLU backward into a separate buffer, in place on dL/dy, and accumulating onto a known start.
+    for mode in ["separate", "in place", "accumulate"] {
+      check([x], forward: {
+        SiLUOp.forward(x: x.data, count: rows * c, out: y.data)
+        return y
+      }, backward: { g in
+        switch mode {
+        case "separate": SiLUOp.backward(dOut: g.data, x: x.data, count: rows * c, dx: dx.data)
+        case "in place":
+          dx.copy(from: g)
+          SiLUOp.backward(dOut: dx.data, x: x.data, count: rows * c, dx: dx.data)
+        default:
+          dx.data.update(repeating: 0.25, count: rows * c)
+          SiLUOp.backward(dOut: g.data, x: x.data, count: rows * c, dx: dx.data, accumulate: true)
+          for i in 0..<(rows * c) { dx.data[i] -= 0.25 }
+        }
+        return [dx]
+      })
+    }
   }
 
   func testGELUMatchesTheTanhFormula() {
@@ -110,18 +122,35 @@ final class TransformerOpsTests: XCTestCase {
     }
   }
 
+  /// 7 columns (the scalar tail only) and 37 (two 16-wide vectors of the row maximum, then the tail).
   func testScaledSoftmaxGradientMatchesFiniteDifferences() {
-    let (rows, c) = (3, 7)
-    let x = randomTensor([rows, c], seed: 11, std: 2), y = Tensor([rows, c]), dx = Tensor([rows, c])
-    check([x], forward: {
-      y.copy(from: x)
-      SoftmaxOp.forward(y.data, rows: rows, cols: c, scale: 0.7)
-      return y
-    }, backward: { g in
-      dx.copy(from: g)
-      SoftmaxOp.backward(y: y.data, d: dx.data, rows: rows, cols: c, scale: 0.7)
-      return [dx]
-    })
+    for (rows, c) in [(3, 7), (2, 37)] {
+      let x = randomTensor([rows, c], seed: 11, std: 2), y = Tensor([rows, c]), dx = Tensor([rows, c])
+      check([x], forward: {
+        y.copy(from: x)
+        SoftmaxOp.forward(y.data, rows: rows, cols: c, scale: 0.7)
+        return y
+      }, backward: { g in
+        dx.copy(from: g)
+        SoftmaxOp.backward(y: y.data, d: dx.data, rows: rows, cols: c, scale: 0.7)
+        return [dx]
+      })
+    }
+  }
+
+  /// The vectorised row maximum finds the largest element wherever it sits (every lane of the 16-wide
+  /// part and the tail), for the row lengths of attention (49, 196) and the edges around a vector.
+  func testRowMaximumFindsTheLargestElementAnywhere() {
+    var rng = SplitMix64(seed: 21)
+    for n in [1, 15, 16, 17, 33, 49, 196] {
+      var x = (0..<n).map { _ in -10 - 5 * rng.nextFloat() }
+      for at in 0..<n {
+        x[at] = -1.5
+        XCTAssertEqual(Kernels.max(x, n), -1.5, "n \(n), maximum at \(at)")
+        x[at] = -10
+      }
+    }
+    XCTAssertEqual(Kernels.max([Float](), 0), -.infinity)
   }
 
   func testAttentionWithThreeHeadsStoredAndRecomputedProbabilities() {

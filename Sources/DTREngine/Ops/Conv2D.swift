@@ -42,6 +42,9 @@ public struct Conv2DShape: Sendable, Equatable, CustomStringConvertible {
   public var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
   /// Output pixels per channel.
   public var outPlane: Int { outHeight * outWidth }
+  /// Stride 1 with output and input of the same size (padding (k − 1)/2): every kernel tap is the input
+  /// plane shifted, which ``Conv2DOp`` unfolds with one contiguous copy per tap.
+  public var preservesSize: Bool { stride == 1 && outHeight == height && outWidth == width }
   /// Rows of the im2col matrix (the GEMM's inner dimension), `Cin·kh·kw`.
   public var patchSize: Int { inChannels * kernelHeight * kernelWidth }
   /// Elements of the input `[N, Cin, H, W]`.
@@ -186,6 +189,19 @@ public enum Conv2DOp {
       for item in i0..<i1 {
         let n = item / s.inChannels, ci = item % s.inChannels
         let src = x + item * s.height * s.width
+        if s.preservesSize {
+          for ky in 0..<s.kernelHeight {
+            for kx in 0..<s.kernelWidth {
+              let row = col + ((ci * s.kernelHeight + ky) * s.kernelWidth + kx) * ld + n * plane
+              let w = shiftedWindow(ky: ky, kx: kx, shape: s)
+              row.update(repeating: 0, count: w.rows.lowerBound * ow)
+              (row + w.rows.upperBound * ow).update(repeating: 0, count: plane - w.rows.upperBound * ow)
+              (row + w.span.lowerBound).update(from: src + w.span.lowerBound + w.shift, count: w.span.count)
+              zeroEdges(row, w, width: ow)
+            }
+          }
+          continue
+        }
         for ky in 0..<s.kernelHeight {
           for kx in 0..<s.kernelWidth {
             let row = col + ((ci * s.kernelHeight + ky) * s.kernelWidth + kx) * ld + n * plane
@@ -211,7 +227,8 @@ public enum Conv2DOp {
 
   /// The adjoint of ``im2col(_:images:shape:col:)``: adds every column entry back onto the input pixel
   /// it came from, parallel over (image, input channel) so that writes never overlap.
-  static func col2im(_ col: UnsafePointer<Float>, images: Int, shape s: Conv2DShape, dx: UnsafeMutablePointer<Float>,
+  /// `col` is scratch: entries that stand for padding may be zeroed.
+  static func col2im(_ col: UnsafeMutablePointer<Float>, images: Int, shape s: Conv2DShape, dx: UnsafeMutablePointer<Float>,
                      accumulate: Bool) {
     let plane = s.outPlane, ld = images * plane, ow = s.outWidth, st = s.stride
     let window = s.kernelHeight * s.kernelWidth
@@ -220,6 +237,19 @@ public enum Conv2DOp {
         let n = item / s.inChannels, ci = item % s.inChannels
         let dst = dx + item * s.height * s.width
         if !accumulate { dst.update(repeating: 0, count: s.height * s.width) }
+        if s.preservesSize {
+          for ky in 0..<s.kernelHeight {
+            for kx in 0..<s.kernelWidth {
+              let row = col + ((ci * s.kernelHeight + ky) * s.kernelWidth + kx) * ld + n * plane
+              let w = shiftedWindow(ky: ky, kx: kx, shape: s)
+              // Zeroed, the padding columns add nothing where the contiguous span wraps onto a neighbouring row.
+              zeroEdges(row, w, width: ow)
+              let from = row + w.span.lowerBound, to = dst + w.span.lowerBound + w.shift
+              for i in 0..<w.span.count { to[i] += from[i] }
+            }
+          }
+          continue
+        }
         for ky in 0..<s.kernelHeight {
           for kx in 0..<s.kernelWidth {
             let row = col + ((ci * s.kernelHeight + ky) * s.kernelWidth + kx) * ld + n * plane
@@ -238,6 +268,37 @@ public enum Conv2DOp {
           }
         }
       }
+    }
+  }
+
+  /// Where kernel tap (ky, kx) of a stride-1, size-preserving convolution reads: output pixel t of the
+  /// plane (row-major) reads input pixel `t + shift`; output rows `rows` read inside the image; over
+  /// `span` (within those rows, clipped so that `t + shift` stays in the plane) the whole tap is one
+  /// contiguous copy, except columns `cols`' complement, which read padding (and wrap onto the next or
+  /// previous row) and are fixed up by ``zeroEdges(_:_:width:)``.
+  struct ShiftedWindow {
+    let shift: Int, rows: Range<Int>, cols: Range<Int>, span: Range<Int>
+  }
+
+  @inline(__always)
+  static func shiftedWindow(ky: Int, kx: Int, shape s: Conv2DShape) -> ShiftedWindow {
+    let h = s.height, w = s.width, p = s.padding
+    let shift = (ky - p) * w + (kx - p)
+    let top = min(h, max(0, p - ky))
+    let rows = top..<max(top, min(h, h + p - ky))
+    let (lo, hi) = validRange(k: kx, size: w, outSize: w, stride: 1, padding: p)
+    let start = max(rows.lowerBound * w, -shift), end = min(rows.upperBound * w, h * w - shift)
+    return ShiftedWindow(shift: shift, rows: rows, cols: lo..<hi, span: start..<max(start, end))
+  }
+
+  /// Zeroes the columns outside `w.cols` on the rows `w.rows` of one tap's `[H, W]` block.
+  @inline(__always)
+  static func zeroEdges(_ row: UnsafeMutablePointer<Float>, _ w: ShiftedWindow, width: Int) {
+    guard w.cols.lowerBound > 0 || w.cols.upperBound < width else { return }
+    for oy in w.rows {
+      let r = row + oy * width
+      for ox in 0..<w.cols.lowerBound { r[ox] = 0 }
+      for ox in w.cols.upperBound..<width { r[ox] = 0 }
     }
   }
 

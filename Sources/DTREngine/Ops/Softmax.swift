@@ -1,12 +1,11 @@
 /// Row-wise softmax.
 public enum SoftmaxOp {
   /// In-place softmax of one row of length n, scaled first by `scale` (attention's 1/√d). Max, exp and
-  /// sum are separate loops so each vectorises (a fused loop carries the sum and runs scalar).
+  /// sum are separate loops so each vectorises (a fused loop carries the sum and runs scalar). Assumes
+  /// scale > 0.
   @inline(__always)
   public static func row(_ x: UnsafeMutablePointer<Float>, _ n: Int, scale: Float = 1) {
-    var mx = -Float.infinity
-    for j in 0..<n { mx = Swift.max(mx, x[j]) }
-    let shift = mx * scale
+    let shift = Kernels.max(x, n) * scale
     for j in 0..<n { x[j] = FastMath.exp(x[j] * scale - shift) }
     let inv = 1 / Kernels.sum(x, n)
     for j in 0..<n { x[j] *= inv }

@@ -42,6 +42,13 @@ public enum FastMath {
   @inline(__always)
   public static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
+  /// d/dx of SiLU x·σ(x): σ(x)·(1 + x·(1 − σ(x))).
+  @inline(__always)
+  public static func siluDerivative(_ x: Float) -> Float {
+    let sg = sigmoid(x)
+    return sg * (1 + x * (1 - sg))
+  }
+
   /// ln x for normal positive x, relative error below 3e-7: x = m·2ᵉ with m ∈ [√½, √2), then
   /// ln m = 2·atanh((m−1)/(m+1)) by its odd series to s⁹.
   @inline(__always)

@@ -52,16 +52,16 @@ enum PlaneOps {
         let n = item / channels, c = item % channels
         let a = 1 + scale[n * stride + c]
         let g = dOut + item * plane, src = x + item * plane, mod = modulated + item * plane, d = dx + item * plane
-        var sumD: Float = 0, sumDX: Float = 0
-        for p in 0..<plane {
-          let v = mod[p], sg = FastMath.sigmoid(v)
-          let dv = g[p] * sg * (1 + v * (1 - sg))
-          sumD += dv
-          sumDX += dv * src[p]
-          d[p] = dv * a
+        // dv = dOut·SiLU'(modulated) into d, then its sums and the scaling: separate loops that vectorise (a
+        // loop carrying the two float sums, or an in-place one through LLVM's overlap check, runs scalar).
+        if UnsafePointer(d) == g {
+          for p in 0..<plane { d[p] *= FastMath.siluDerivative(mod[p]) }
+        } else {
+          for p in 0..<plane { d[p] = g[p] * FastMath.siluDerivative(mod[p]) }
         }
-        dScale[n * stride + c] = sumDX
-        dShift[n * stride + c] = sumD
+        dScale[n * stride + c] = Kernels.dot(d, src, plane)
+        dShift[n * stride + c] = Kernels.sum(d, plane)
+        for p in 0..<plane { d[p] *= a }
       }
     }
   }
