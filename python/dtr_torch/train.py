@@ -641,8 +641,8 @@ class Trainer:
             self.alert("warning", f"sample grid failed: {e}")
 
     def evaluate(self):
-        """FID and KID of the EMA weights on `evalSamples` images (dtr's FIDProbe: fixed noise, DDIM-25, the
-        run's guidance scale). The sampling batches are dealt round-robin over the ranks and summed on every
+        """FID and KID of the EMA weights on `evalSamples` images (dtr's FIDProbe: fixed noise, the run's
+        evalSampler at evalCfgScale). The sampling batches are dealt round-robin over the ranks and summed on every
         rank; rank 0 extracts the features, scores them and emits `eval_progress` and `eval`."""
         if self.eval_off:
             return
