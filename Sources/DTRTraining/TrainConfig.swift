@@ -96,9 +96,8 @@ public struct TrainConfig: Sendable, Codable, Equatable {
         ? "--task captions needs a captioned model; use --preset caption-tiny or caption-small"
         : "preset \(preset) is captioned; train it with --task captions"
     }
-    if task == .captions && (evalEveryEpochs > 0 || !evalAtSteps.isEmpty || affinityEverySteps != 0) {
-      return "in-training FID and task affinity score class-labelled 28×28 images; "
-        + "for --task captions use --eval-every 0 and measure with dtr eval --task captions"
+    if task == .captions && affinityEverySteps != 0 {
+      return "task affinity scores class-labelled 28×28 images; for --task captions use --affinity-every-steps 0"
     }
     if task == .captions && hflip { return "--hflip would mirror the canvases against their captions; drop it for --task captions" }
     if !(lr > 0) || !lr.isFinite { return "lr must be > 0 (got \(lr))" }

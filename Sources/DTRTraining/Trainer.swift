@@ -57,6 +57,7 @@ public final class Trainer: @unchecked Sendable {
   private var epochLossCount = 0
   private var epochStart = Date()
   private var probe: FIDProbe?
+  private var captionProbe: CaptionProbe?
   private var affinityProbe: TaskAffinity?
   private var evaluatorMissing = false
 
@@ -357,22 +358,38 @@ public final class Trainer: @unchecked Sendable {
     }
   }
 
-  /// FID-2k and KID of the EMA weights (fixed initial noises, the run's eval sampler and eval guidance scale), with
-  /// `eval_progress` events while it runs and one `eval` event at the end.
+  /// FID-2k and KID of the EMA weights (fixed initial noises, the run's eval sampler and eval guidance scale), or
+  /// for a captioned model the caption scores of ``CaptionProbe`` (crop FID, caption and class accuracy of fixed
+  /// layouts), with `eval_progress` events while it runs and one `eval` event at the end.
   public func evaluate() {
     guard !evaluatorMissing else { return }
     do {
-      if probe == nil {
-        probe = try FIDProbe(evaluator: try Evaluator.load(), dataDirectory: config.dataDir, samples: config.evalSamples,
-                             sampler: Sampler(parsing: config.evalSampler)!, cfgScale: config.evalCfgScale)
-      }
       var last = Date.distantPast
-      let r = try probe!.measure(model: ema, schedule: schedule, progress: { done, total, phase in
+      let progress: (Int, Int, FIDProbe.Phase) -> Void = { done, total, phase in
         let now = Date()
         guard done == total || now.timeIntervalSince(last) > 0.25 else { return }
         last = now
         self.emit(.evalProgress(EvalProgress(done: done, total: total, phase: phase.rawValue)))
-      }, isCancelled: { self.shouldCancelLongWork() })
+      }
+      let sampler = Sampler(parsing: config.evalSampler)!
+      if config.model.captioned {
+        if captionProbe == nil {
+          captionProbe = try CaptionProbe(evaluator: try Evaluator.load(), dataDirectory: config.dataDir, samples: config.evalSamples,
+                                          sampler: sampler, cfgScale: config.evalCfgScale)
+        }
+        let r = try captionProbe!.measure(model: ema, schedule: schedule, progress: progress,
+                                          isCancelled: { self.shouldCancelLongWork() })
+        let all = r.scores.all
+        emit(.eval(Evaluation(name: captionProbe!.name, fid2k: all.fid?.finite, kid: nil, kidStd: nil, evaluator: r.scores.evaluatorTag,
+                              seconds: r.seconds, samples: all.canvases, epoch: state.epoch,
+                              captionAccuracy: all.captionAccuracy, classAccuracy: all.classAccuracy)))
+        return
+      }
+      if probe == nil {
+        probe = try FIDProbe(evaluator: try Evaluator.load(), dataDirectory: config.dataDir, samples: config.evalSamples,
+                             sampler: sampler, cfgScale: config.evalCfgScale)
+      }
+      let r = try probe!.measure(model: ema, schedule: schedule, progress: progress, isCancelled: { self.shouldCancelLongWork() })
       emit(.eval(Evaluation(name: r.name, fid2k: r.fid.finite, kid: r.kid.finite, kidStd: r.kidStd.finite,
                             evaluator: r.evaluator, seconds: r.seconds, samples: r.samples, epoch: state.epoch)))
     } catch is CancellationError {

@@ -273,20 +273,26 @@ public struct EvalProgress: Codable, Sendable, Equatable {
 /// `eval`: an evaluation finished.
 public struct Evaluation: Codable, Sendable, Equatable {
   /// `FID-2k`, its FID and KID (± std), the evaluator's name, seconds taken, samples, and the epoch (1-based).
+  /// A captions run's evaluation (``DTREvaluation/CaptionProbe``) is named `crop FID-200`: `fid2k` is the
+  /// crop FID of all its canvases, KID is nil, and the caption and class accuracies are set.
   public var name: String
   public var fid2k: Double?, kid: Double?, kidStd: Double?
   public var evaluator: String?
   public var seconds: Double?
   public var samples: Int?
   public var epoch: Int?
+  /// Caption accuracy and class accuracy over all canvases (captions runs only).
+  public var captionAccuracy: Double?, classAccuracy: Double?
   /// The payload's fields.
   public init(name: String, fid2k: Double?, kid: Double?, kidStd: Double?, evaluator: String?, seconds: Double?,
-              samples: Int?, epoch: Int?) {
+              samples: Int?, epoch: Int?, captionAccuracy: Double? = nil, classAccuracy: Double? = nil) {
     (self.name, self.fid2k, self.kid, self.kidStd, self.evaluator) = (name, fid2k, kid, kidStd, evaluator)
     (self.seconds, self.samples, self.epoch) = (seconds, samples, epoch)
+    (self.captionAccuracy, self.classAccuracy) = (captionAccuracy, classAccuracy)
   }
   enum CodingKeys: String, CodingKey {
     case name, fid2k, kid, kidStd = "kid_std", evaluator, seconds, samples, epoch
+    case captionAccuracy = "caption_accuracy", classAccuracy = "class_accuracy"
   }
 }
 

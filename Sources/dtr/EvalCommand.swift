@@ -66,15 +66,14 @@ extension Eval {
   /// `--task captions`: sample one canvas per caption and score it (``CaptionScorer``).
   func evaluateCaptions(_ config: TrainConfig, _ model: any DenoisingNetwork, _ evaluator: Evaluator) throws {
     let bar = ProgressLine()
-    let scorer = try CaptionScorer(evaluator: evaluator, dataDirectory: dataDir)
-    let layouts = CaptionEvaluation.layouts(count: samples, seed: seed, dataset: scorer.reference)
-    let generator = SampleGenerator(sampler: sampling.parsed(), cfgScale: sampling.cfg, seed: seed, batch: batch)
-    let started = Date()
-    let images = try CaptionEvaluation.sample(
-      model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps), layouts: layouts,
-      generator: generator, progress: { done, total in bar.update(done, total, "sampling \(sampling.parsed())") })
-    bar.note(String(format: "sampled %d canvases in %.0f s", samples, Date().timeIntervalSince(started)))
-    let scores = try scorer.score(images: images, layouts: layouts)
+    let probe = try CaptionProbe(evaluator: evaluator, dataDirectory: dataDir, samples: samples, sampler: sampling.parsed(),
+                                 cfgScale: sampling.cfg, seed: seed, batch: batch)
+    let result = try probe.measure(model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps),
+                                   progress: { done, total, phase in
+                                     if phase == .sampling { bar.update(done, total, "sampling \(sampling.parsed())") }
+                                   })
+    bar.note(String(format: "sampled and scored %d canvases in %.0f s", samples, result.seconds))
+    let scores = result.scores
     if json { return print(try scores.json()) }
     print("checkpoint \(source.checkpoint) (\(source.weights)), \(sampling.parsed()), cfg \(sampling.cfg), seed \(seed)")
     print(scores.markdown)

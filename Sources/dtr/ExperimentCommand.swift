@@ -83,7 +83,7 @@ enum ExperimentDriver {
       guard reason == "finished" else { break }
       let bar = ProgressLine()
       let final = try runner.scoreFinal(cell) { done, total in bar.update(done, total, "\(label): final \(runner.plan.finalSamples) samples") }
-      bar.note(String(format: "%@: FID-%d %.2f  KID %.4f", label, final.report.sampleCount, final.report.fid, final.report.kid))
+      bar.note("\(label): \(final.summary)")
       try report(runner)
     }
     try report(runner)

@@ -49,8 +49,10 @@ final class HeadlessProgress {
         note("run \(s.runDir): \(c.preset) routing=\(m.routing.rawValue) α=\(m.alpha) β=\(m.beta), \(s.params) parameters, "
           + "\(total) steps" + (s.resumed ? ", resumed at step \(e.step)" : ""))
       case .eval(let r):
-        note(String(format: "%@ %.2f  KID %.4f ± %.4f  (%@, %.0f s)", r.name, r.fid2k ?? .nan, r.kid ?? .nan,
-                    r.kidStd ?? .nan, r.evaluator ?? "?", r.seconds ?? 0))
+        // A captions run's evaluation (crop FID) has caption and class accuracy instead of KID.
+        let second = r.captionAccuracy.map { String(format: "caption accuracy %.3f  class accuracy %.3f", $0, r.classAccuracy ?? .nan) }
+          ?? String(format: "KID %.4f ± %.4f", r.kid ?? .nan, r.kidStd ?? .nan)
+        note(String(format: "%@ %.2f  %@  (%@, %.0f s)", r.name, r.fid2k ?? .nan, second, r.evaluator ?? "?", r.seconds ?? 0))
       case .runEnd(let end): note("run ended: \(end.reason)")
       default: break
       }

@@ -82,8 +82,8 @@ struct TrainOptions: ParsableArguments {
     if let task = task.flatMap(TrainTask.init(rawValue:)) {
       out.append(TrainOverride("--task", .fixed, apply: {
         $0.task = task
-        // In-training FID and task affinity score class-labelled 28×28 images; dtr eval --task captions
-        // measures a captions run.
+        // Task affinity scores class-labelled 28×28 images. The caption probe (crop FID, caption accuracy)
+        // runs only when asked (--eval-every, or dtr experiment's --eval-at): it costs more than a class probe.
         if task == .captions { ($0.evalEveryEpochs, $0.affinityEverySteps) = (0, 0) }
       }, describe: { $0.task.rawValue }))
     }

@@ -33,15 +33,17 @@ final class CaptionBatchesTests: XCTestCase {
     XCTAssertEqual(images.toArray(), next)
   }
 
-  func testTheCaptionsTaskNeedsACaptionedModelAndNoClassEvaluation() {
+  func testTheCaptionsTaskNeedsACaptionedModelAndNoTaskAffinity() {
     var c = TrainConfig()
     c.task = .captions
     XCTAssertNotNil(c.validationError)  // the default small model reads class labels
     (c.preset, c.model, c.evalEveryEpochs, c.affinityEverySteps) = ("caption-tiny", ModelConfig.preset("caption-tiny")!, 0, 0)
     XCTAssertNil(c.validationError)
-    c.evalEveryEpochs = 2
-    XCTAssertTrue(c.validationError?.contains("dtr eval --task captions") == true, c.validationError ?? "")
-    c.evalEveryEpochs = 0
+    (c.evalEveryEpochs, c.evalAtSteps) = (2, [10])  // evaluated by the caption probe
+    XCTAssertNil(c.validationError)
+    c.affinityEverySteps = 5
+    XCTAssertTrue(c.validationError?.contains("--affinity-every-steps 0") == true, c.validationError ?? "")
+    c.affinityEverySteps = 0
     c.task = .fashion
     XCTAssertTrue(c.validationError?.contains("--task captions") == true, c.validationError ?? "")
   }
@@ -65,5 +67,37 @@ final class CaptionBatchesTests: XCTestCase {
     XCTAssertEqual(written.first?.rows, SampleGrid.captionPrompts.count)
     let png = try XCTUnwrap(FileManager.default.contents(atPath: try XCTUnwrap(written.first?.path)))
     XCTAssertGreaterThan(png.count, 100)
+  }
+
+  func testACaptionedRunIsEvaluatedByTheCaptionProbeOnTheSameLayoutsEveryTime() throws {
+    let dir = NSTemporaryDirectory() + "dtr-test-caption-eval-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var c = TrainConfig()
+    (c.task, c.preset, c.model) = (.captions, "caption-tiny", ModelConfig.preset("caption-tiny")!)
+    (c.batch, c.steps, c.lr, c.evalEveryEpochs, c.affinityEverySteps) = (4, 2, 1e-3, 0, 0)
+    (c.evalSamples, c.evalSampler) = (12, "ddim:2")
+    let trainer = try Trainer(config: c, runDirectory: dir, data: try CaptionBatches(directory: c.dataDir, batch: 4, seed: 1))
+    trainer.trainStep()
+    trainer.evaluate()
+    trainer.evaluate()
+    let events = trainer.drainEvents()
+    XCTAssertFalse(events.contains { if case .alert = $0.payload { return true } else { return false } }, "\(events)")
+    let evals = events.compactMap { e -> Evaluation? in
+      if case .eval(let r) = e.payload { return r }
+      return nil
+    }
+    XCTAssertEqual(evals.count, 2)
+    let first = try XCTUnwrap(evals.first)
+    XCTAssertEqual(first.name, "crop FID-12")
+    XCTAssertEqual(first.samples, 12)
+    XCTAssertNil(first.kid)
+    XCTAssertGreaterThan(try XCTUnwrap(first.fid2k), 0)
+    XCTAssertTrue((0...1).contains(try XCTUnwrap(first.captionAccuracy)))
+    XCTAssertTrue((0...1).contains(try XCTUnwrap(first.classAccuracy)))
+    // The same weights, layouts and initial noises: the same scores (the comparison between arms is paired).
+    XCTAssertEqual(evals[1].fid2k, first.fid2k)
+    XCTAssertEqual(evals[1].captionAccuracy, first.captionAccuracy)
+    XCTAssertEqual(evals[1].classAccuracy, first.classAccuracy)
   }
 }

@@ -25,6 +25,8 @@ final class EventCodecTests: XCTestCase {
       .evalProgress(EvalProgress(done: 5, total: 80, phase: "sampling")),
       .eval(Evaluation(name: "FID-2k", fid2k: 40.5, kid: 0.03, kidStd: 0.001, evaluator: "fmnist-cnn-v1", seconds: 90,
                        samples: 2000, epoch: 2)),
+      .eval(Evaluation(name: "crop FID-200", fid2k: 210.5, kid: nil, kidStd: nil, evaluator: "fmnist-cnn-v1", seconds: 30,
+                       samples: 200, epoch: 3, captionAccuracy: 0.035, classAccuracy: 0.15)),
       .runEnd(RunEnd(reason: "finished", epoch: 10)),
       .affinity(TaskAffinity.Result(buckets: 2, edges: [0, 500, 1000], cosine: [[1, -0.25], [-0.25, 1]],
                                     cosineRouted: [[1, 0.5], [0.5, 1]], lookahead: [[0.01, -0.002], [0.003, 0.02]],

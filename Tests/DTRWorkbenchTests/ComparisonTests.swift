@@ -1,3 +1,4 @@
+import DTRModels
 import DTRTraining
 import DTRWorkbench
 import XCTest
@@ -213,6 +214,40 @@ final class ComparisonTests: XCTestCase {
     XCTAssertFalse(feed.poll(into: &m, now: 10.5), "locks are looked at once a second")
     XCTAssertTrue(feed.poll(into: &m, now: 11))
     XCTAssertEqual(m.training.map(\.name), [])
+  }
+
+  /// A captions experiment: crop FID in the FID columns, caption accuracy and its paired difference beside them,
+  /// in the workbench's table and in results.md alike.
+  func testCaptionsExperimentTablesShowCropFIDAndCaptionAccuracyPaired() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-compare-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var base = TrainConfig()
+    (base.task, base.preset, base.model, base.affinityEverySteps) = (.captions, "caption-tiny", ModelConfig.preset("caption-tiny")!, 0)
+    let plan = try ExperimentPlan(name: "cap", base: base, axes: [.init(field: "routing", values: ["none", "dtr"])], seeds: [0, 1],
+                                  steps: 100, evalAt: [100], evalSamples: 200, finalSamples: 400)
+    let runner = try ExperimentRunner(plan: plan, directory: dir)
+    // none-s0, dtr-s0, none-s1, dtr-s1: crop FID 200, 190, 210, 205 (Δ −10, −5); caption accuracy 0.10, 0.14, 0.12, 0.18 (Δ +0.04, +0.06).
+    for (cell, (fid, accuracy)) in zip(plan.cells, [(200.0, 0.10), (190, 0.14), (210, 0.12), (205, 0.18)]) {
+      try FileManager.default.createDirectory(atPath: runner.folder(cell).path, withIntermediateDirectories: true)
+      let group = #"{"canvases": 400, "garments": 600, "caption_accuracy": \#(accuracy), "class_accuracy": 0.3, "#
+        + #""class_accuracy_by_class": {}, "empty_slots": 200, "size_accuracy": 0.6, "brightness_accuracy": 0.7, "#
+        + #""small_garments": 300, "flip_garments": 90, "fid": \#(fid), "reference_crops": 2400}"#
+      let final = #"{"captions": {"all": \#(group), "evaluator": "t"}, "sampler": "ddim:25", "seconds": 1}"#
+      try final.write(toFile: runner.finalMetricsPath(cell), atomically: true, encoding: .utf8)
+    }
+    let results = ExperimentResults(runner)
+    var m = ComparisonModel(plan: plan, root: runner.root)
+    m.setResults(results)
+    let table = ComparisonTable(m)
+    XCTAssertEqual(table.header, ["arm", "seeds", "crop FID-400 mean ± std", "Δ vs baseline [95% CI]", "verdict", "caption acc.",
+                                  "Δ caption acc. [95% CI]"])
+    XCTAssertEqual(table.rows[0], ["routing=none", "2/2", "205.00 ± 7.07", "(baseline)", "–", "0.110 ± 0.014", "(baseline)"])
+    XCTAssertEqual(table.rows[1], ["routing=dtr", "2/2", "197.50 ± 10.61", "-7.50 [-39.27, +24.26]", "no clear difference",
+                                   "0.160 ± 0.028", "+0.050 [-0.077, +0.177]"])
+    XCTAssertEqual(m.fidName, "crop FID-200")
+    let md = ExperimentReport.markdown(results, plan: plan)
+    XCTAssertTrue(md.contains("| `routing=dtr` | 2 | 197.50 ± 10.61 | -7.50 [-39.27, +24.26] | no clear difference | 0.160 ± 0.028 | "
+      + "+0.050 [-0.077, +0.177] | no clear difference | 0.300 ± 0.000 |"), md)
   }
 
   func testRunsTableSaysWhereEachRunStands() {

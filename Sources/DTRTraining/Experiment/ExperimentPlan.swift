@@ -1,5 +1,6 @@
 import DTRDiffusion
 import DTREvaluation
+import DTRMetrics
 import DTRModels
 import Foundation
 
@@ -96,6 +97,10 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
     }
     return out
   }
+
+  /// The name of the plan's FID at `samples` images: `FID-2k`, or `crop FID-200` for a captions run (the crop FID
+  /// of that many caption canvases, ``CaptionProbe``).
+  public func fidName(samples: Int) -> String { (base.task == .captions ? "crop " : "") + MetricSuite.fidName(samples: samples) }
 
   /// The names of the arms, baseline first.
   public var armNames: [String] { cells.filter { $0.seed == seeds[0] }.map(\.armName) }

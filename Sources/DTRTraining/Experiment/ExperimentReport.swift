@@ -19,38 +19,69 @@ public enum ExperimentReport {
     try AtomicFile.write(Data(fidCSV(r, arms: evaluated, steps: plan.evalAt).utf8), to: root + "/fid.csv")
     try AtomicFile.write(Data(lossCSV(r, arms: trained).utf8), to: root + "/loss.csv")
     try AtomicFile.write(Data(script(arms: evaluated, data: "fid.csv", png: "fid.png",
-                                     ylabel: "FID-\(thousands(plan.evalSamples)) (lower is better)", band: true).utf8), to: root + "/fid.gp")
+                                     ylabel: "\(plan.fidName(samples: plan.evalSamples)) (lower is better)", band: true).utf8), to: root + "/fid.gp")
     try AtomicFile.write(Data(script(arms: trained, data: "loss.csv", png: "loss.png", ylabel: "training ε-MSE (unweighted, smoothed)",
                                      band: false).utf8), to: root + "/loss.gp")
     return Gnuplot.run(scripts: (evaluated.isEmpty ? [] : ["fid.gp"]) + (trained.isEmpty ? [] : ["loss.gp"]), in: root)
   }
 
-  /// The per-arm table and the verdict against the baseline.
+  /// The per-arm table and the verdict against the baseline; for a captions run, crop FID and caption accuracy,
+  /// each with its paired interval.
   public static func markdown(_ r: ExperimentResults, plan: ExperimentPlan) -> String {
-    func f(_ s: SampleSummary?, _ digits: Int = 2) -> String { ExperimentResults.ArmSummary.text(s, digits: digits) }
-    let final = "FID-\(Self.thousands(plan.finalSamples))"
+    typealias Arm = ExperimentResults.ArmSummary
+    func f(_ s: SampleSummary?, _ digits: Int = 2) -> String { Arm.text(s, digits: digits) }
+    let captions = plan.base.task == .captions, baseline = plan.armNames[0]
+    let final = plan.fidName(samples: plan.finalSamples), probe = plan.fidName(samples: plan.evalSamples)
+    let steps = plan.evalAt.map(String.init).joined(separator: ", ")
     var md = "# Experiment `\(plan.name)`\n\n"
     md += "\(r.cellsDone) of \(r.cellsTotal) cells done. Every cell: \(plan.steps) steps, seeds \(plan.seeds.map(String.init).joined(separator: ", ")); "
-    md += "FID-\(Self.thousands(plan.evalSamples)) at steps \(plan.evalAt.map(String.init).joined(separator: ", ")) and \(final) "
-    md += "(\(plan.finalSampler), cfg \(plan.base.cfgScale)) of the final EMA weights, all from the same initial noises and labels. "
-    md += "Values are mean ± sample std over seeds. Δ is the paired difference to the baseline `\(plan.armNames[0])` "
+    if captions {
+      md += "\(probe) and caption accuracy of \(plan.evalSamples) fixed caption layouts at steps \(steps), and \(final), caption and "
+      md += "class accuracy of \(plan.finalSamples) (\(plan.finalSampler), cfg \(plan.base.cfgScale)) with the final EMA weights; half of "
+      md += "each set of layouts is seen in training, half has a held-out (class, slot) pair, and every cell draws the same "
+      md += "layouts from the same initial noises. "
+    } else {
+      md += "\(probe) at steps \(steps) and \(final) (\(plan.finalSampler), cfg \(plan.base.cfgScale)) of the final EMA weights, "
+      md += "all from the same initial noises and labels. "
+    }
+    md += "Values are mean ± sample std over seeds. Δ is the paired difference to the baseline `\(baseline)` "
     md += "(same seed), with a 95% Student-t interval.\n\n"
     let thresholdText = r.threshold.map { String(format: "%.2f", $0) } ?? "–"
-    md += "| arm | seeds | \(final) | Δ \(final) vs baseline [95% CI] | verdict | KID | precision | recall | IS | steps to FID ≤ \(thresholdText) | img/s |\n"
-    md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
-    for a in r.arms {
-      let delta = a.fidDifferenceText ?? (a.arm == plan.armNames[0] ? "(baseline)" : "–"), verdict = a.verdict ?? "–"
-      let steps = a.stepsToThreshold.map { String(format: "%.0f", $0) } ?? "not reached"
-      md += "| `\(a.arm)` | \(a.seeds) | \(f(a.fid)) | \(delta) | \(verdict) | \(f(a.kid, 4)) | \(f(a.precision, 3)) | "
-      md += "\(f(a.recall, 3)) | \(f(a.inceptionScore)) | \(steps) | \(a.imagesPerSecond.map { String(format: "%.0f", $0) } ?? "–") |\n"
+    let stepsTo = "steps to \(probe) ≤ \(thresholdText)"
+    func delta(_ a: Arm, _ d: SampleSummary?, digits: Int = 2) -> String {
+      Arm.differenceText(d, digits: digits) ?? (a.arm == baseline ? "(baseline)" : "–")
     }
-    md += "\nThe threshold is the baseline's mean FID at its last evaluation step: \"steps to\" says how soon each arm "
+    func rest(_ a: Arm) -> String {
+      "\(a.stepsToThreshold.map { String(format: "%.0f", $0) } ?? "not reached") | \(a.imagesPerSecond.map { String(format: "%.0f", $0) } ?? "–") |\n"
+    }
+    if captions {
+      md += "| arm | seeds | \(final) | Δ \(final) vs baseline [95% CI] | verdict | caption accuracy | Δ caption accuracy vs baseline [95% CI] "
+      md += "| verdict | class accuracy | \(stepsTo) | img/s |\n"
+      md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+      for a in r.arms {
+        md += "| `\(a.arm)` | \(a.seeds) | \(f(a.fid)) | \(delta(a, a.fidDifference)) | \(a.verdict ?? "–") | \(f(a.captionAccuracy, 3)) | "
+        md += "\(delta(a, a.captionAccuracyDifference, digits: 3)) | \(Arm.verdict(a.captionAccuracyDifference, higherIsBetter: true) ?? "–") | "
+        md += "\(f(a.classAccuracy, 3)) | " + rest(a)
+      }
+    } else {
+      md += "| arm | seeds | \(final) | Δ \(final) vs baseline [95% CI] | verdict | KID | precision | recall | IS | \(stepsTo) | img/s |\n"
+      md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+      for a in r.arms {
+        md += "| `\(a.arm)` | \(a.seeds) | \(f(a.fid)) | \(delta(a, a.fidDifference)) | \(a.verdict ?? "–") | \(f(a.kid, 4)) | "
+        md += "\(f(a.precision, 3)) | \(f(a.recall, 3)) | \(f(a.inceptionScore)) | " + rest(a)
+      }
+    }
+    md += "\nThe threshold is the baseline's mean \(probe) at its last evaluation step: \"steps to\" says how soon each arm "
     md += "gets where the baseline ends (the paper's convergence-speed claim). Plots: `fid.png` (mean line, min–max band "
     md += "over seeds), `loss.png`.\n"
+    if captions {
+      md += "Caption accuracy counts a canvas when every garment is classified as its caption's class in its caption's box "
+      md += "and the slot the caption leaves empty is empty; crop FID compares the garment crops with the same layouts "
+      md += "drawn from real test images (docs/text-to-image.md). Each cell's `final.json` holds every caption score, "
+      md += "seen and held-out.\n"
+    }
     return md
   }
-
-  private static func thousands(_ n: Int) -> String { n % 1000 == 0 ? "\(n / 1000)k" : "\(n)" }
 
   /// `arm,step,mean,min,max` per arm block (gnuplot `index`), over the seeds evaluated at each step.
   static func fidCSV(_ r: ExperimentResults, arms: [String], steps: [Int]) -> String {

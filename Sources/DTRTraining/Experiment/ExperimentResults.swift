@@ -1,3 +1,4 @@
+import DTREvaluation
 import DTRMetrics
 import Foundation
 
@@ -12,7 +13,7 @@ public struct ExperimentResults: Codable, Sendable {
     public var done: Bool
     /// Steps trained so far.
     public var step: Int
-    /// FID-2k (or the plan's eval size) and KID at each evaluation step.
+    /// FID-2k (or the plan's eval size; crop FID for captions) and KID at each evaluation step.
     public var evals: [EvalPoint]
     /// The final metrics, once scored.
     public var final: FinalMetrics?
@@ -24,8 +25,10 @@ public struct ExperimentResults: Codable, Sendable {
 
   /// One evaluation of one cell.
   public struct EvalPoint: Codable, Sendable, Equatable {
-    /// Step, FID and KID.
+    /// Step, FID (crop FID for captions) and KID (nil for captions).
     public var step: Int, fid: Double, kid: Double?
+    /// Caption accuracy over all canvases (captions runs only).
+    public var captionAccuracy: Double?
   }
 
   /// One arm over its seeds.
@@ -34,8 +37,12 @@ public struct ExperimentResults: Codable, Sendable {
     public var arm: String, seeds: Int
     /// Final FID, KID, precision, recall and IS over seeds.
     public var fid: SampleSummary?, kid: SampleSummary?, precision: SampleSummary?, recall: SampleSummary?, inceptionScore: SampleSummary?
-    /// Final FID minus the baseline's, paired by seed (nil for the baseline itself).
+    /// Final FID (crop FID for captions) minus the baseline's, paired by seed (nil for the baseline itself).
     public var fidDifference: SampleSummary?
+    /// Final caption and class accuracy over seeds (captions runs only).
+    public var captionAccuracy: SampleSummary?, classAccuracy: SampleSummary?
+    /// Final caption accuracy minus the baseline's, paired by seed (captions runs, not the baseline).
+    public var captionAccuracyDifference: SampleSummary?
     /// The first evaluation step at which the arm's mean FID over seeds reached the threshold (nil: never).
     public var stepsToThreshold: Double?
     /// Mean training throughput.
@@ -89,7 +96,7 @@ public struct ExperimentResults: Codable, Sendable {
         if let v = m.mse ?? m.loss { mse.append((e.step, v)) }
         if let r = m.imgPerS { rates.append(r) }
       case .eval(let r):
-        if let fid = r.fid2k { evals.append(EvalPoint(step: e.step, fid: fid, kid: r.kid)) }
+        if let fid = r.fid2k { evals.append(EvalPoint(step: e.step, fid: fid, kid: r.kid, captionAccuracy: r.captionAccuracy)) }
       default: break
       }
       lastTime = e.time
@@ -111,16 +118,18 @@ public struct ExperimentResults: Codable, Sendable {
 
   private static func summarise(arm: String, cells: [CellResult], baseline: [CellResult]?, threshold: Double?) -> ArmSummary {
     let done = cells.filter(\.done).sorted { $0.seed < $1.seed }
-    func summary(_ f: (MetricReport) -> Double?) -> SampleSummary? {
-      let v = done.compactMap { $0.final.flatMap { f($0.report) } }
+    func summary(_ f: (FinalMetrics) -> Double?) -> SampleSummary? {
+      let v = done.compactMap { $0.final.flatMap(f) }
       return v.isEmpty ? nil : SampleSummary(v)
     }
-    var difference: SampleSummary?
-    if let baseline {
-      let base = Dictionary(uniqueKeysWithValues: baseline.filter(\.done).map { ($0.seed, $0.final!.report.fid) })
-      let pairs = done.compactMap { c in base[c.seed].map { (c.final!.report.fid, $0) } }
-      if !pairs.isEmpty { difference = SampleSummary.paired(pairs.map(\.0), minus: pairs.map(\.1)) }
+    // The arm's value minus the baseline's, over the seeds both have.
+    func difference(_ f: (FinalMetrics) -> Double?) -> SampleSummary? {
+      guard let baseline else { return nil }
+      let base = Dictionary(uniqueKeysWithValues: baseline.filter(\.done).compactMap { c in c.final.flatMap(f).map { (c.seed, $0) } })
+      let pairs = done.compactMap { c in c.final.flatMap(f).flatMap { v in base[c.seed].map { (v, $0) } } }
+      return pairs.isEmpty ? nil : SampleSummary.paired(pairs.map(\.0), minus: pairs.map(\.1))
     }
+    let captionAccuracy: (FinalMetrics) -> Double? = { $0.captions?.all.captionAccuracy }
     // Steps to the threshold on the arm's mean curve (mean over its finished seeds at each evaluation step).
     var steps: Double?
     if let threshold, !done.isEmpty {
@@ -131,8 +140,11 @@ public struct ExperimentResults: Codable, Sendable {
       }.map(Double.init)
     }
     let rates = cells.compactMap(\.imagesPerSecond)
-    return ArmSummary(arm: arm, seeds: done.count, fid: summary { $0.fid }, kid: summary { $0.kid }, precision: summary { $0.precision },
-                      recall: summary { $0.recall }, inceptionScore: summary { $0.isMean }, fidDifference: difference,
+    return ArmSummary(arm: arm, seeds: done.count, fid: summary(\.fid), kid: summary { $0.report?.kid },
+                      precision: summary { $0.report?.precision }, recall: summary { $0.report?.recall },
+                      inceptionScore: summary { $0.report?.isMean }, fidDifference: difference(\.fid),
+                      captionAccuracy: summary(captionAccuracy), classAccuracy: summary { $0.captions?.all.classAccuracy },
+                      captionAccuracyDifference: difference(captionAccuracy),
                       stepsToThreshold: steps, imagesPerSecond: rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count))
   }
 }

@@ -105,17 +105,25 @@ public final class ExperimentRunner: @unchecked Sendable {
   }
 
   /// Scores a cell that finished training: its final EMA weights on ``ExperimentPlan/finalSamples`` images (the same noises and
-  /// labels for every cell) and writes `final.json`.
+  /// labels for every cell), or for a captions run on as many fixed caption layouts (``CaptionProbe``: the same layouts
+  /// and noises for every cell), and writes `final.json`.
   public func scoreFinal(_ cell: ExperimentPlan.Cell, progress: ((Int, Int) -> Void)? = nil) throws -> FinalMetrics {
     let (config, model) = try Checkpoint.loadNetwork(at: folder(cell).last)
     let evaluator = try Evaluator.load()
     let started = Date()
-    let generator = SampleGenerator(sampler: Sampler(parsing: plan.finalSampler)!, cfgScale: config.cfgScale,
-                                    seed: FIDProbe.defaultSeed, batch: 100)
-    let images = try generator.generate(model: model, schedule: NoiseSchedule(config.schedule, T: config.model.timesteps),
-                                        count: plan.finalSamples, progress: progress)
-    let report = try evaluator.evaluate(generated: images, dataDirectory: config.dataDir)
-    let metrics = FinalMetrics(report: report, sampler: plan.finalSampler, seconds: Date().timeIntervalSince(started))
+    let sampler = Sampler(parsing: plan.finalSampler)!, schedule = NoiseSchedule(config.schedule, T: config.model.timesteps)
+    var metrics = FinalMetrics(sampler: plan.finalSampler, seconds: 0)
+    if config.model.captioned {
+      let probe = try CaptionProbe(evaluator: evaluator, dataDirectory: config.dataDir, samples: plan.finalSamples,
+                                   sampler: sampler, cfgScale: config.cfgScale)
+      metrics.captions = try probe.measure(model: model, schedule: schedule,
+                                           progress: { done, total, phase in if phase == .sampling { progress?(done, total) } }).scores
+    } else {
+      let generator = SampleGenerator(sampler: sampler, cfgScale: config.cfgScale, seed: FIDProbe.defaultSeed, batch: 100)
+      let images = try generator.generate(model: model, schedule: schedule, count: plan.finalSamples, progress: progress)
+      metrics.report = try evaluator.evaluate(generated: images, dataDirectory: config.dataDir)
+    }
+    metrics.seconds = Date().timeIntervalSince(started)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(try encoder.encode(metrics), to: finalMetricsPath(cell))
@@ -123,12 +131,31 @@ public final class ExperimentRunner: @unchecked Sendable {
   }
 }
 
-/// A cell's final metrics (`final.json`).
+/// A cell's final metrics (`final.json`): the metric report of a class or unconditional run, or the caption scores
+/// of a captions run.
 public struct FinalMetrics: Codable, Sendable, Equatable {
-  /// FID, KID, precision/recall and IS of the final EMA weights.
-  public var report: MetricReport
+  /// FID, KID, precision/recall and IS of the final EMA weights (nil for a captions run).
+  public var report: MetricReport?
+  /// Crop FID, caption, class and attribute accuracies of the final EMA weights (captions runs only).
+  public var captions: CaptionScores?
   /// The sampler used.
   public var sampler: String
   /// Seconds spent sampling and scoring.
   public var seconds: Double
+
+  /// Final metrics with the sampler and time; the report or the caption scores are set after.
+  public init(report: MetricReport? = nil, captions: CaptionScores? = nil, sampler: String, seconds: Double) {
+    (self.report, self.captions, self.sampler, self.seconds) = (report, captions, sampler, seconds)
+  }
+
+  /// The FID the comparison ranks by: the report's FID, or the crop FID of all caption canvases.
+  public var fid: Double? { report?.fid ?? captions?.all.fid }
+
+  /// One line for progress output, e.g. `FID-2k 12.34  KID 0.0123` or `crop FID-200 123.4  caption accuracy 0.035`.
+  public var summary: String {
+    if let r = report { return String(format: "%@ %.2f  KID %.4f", MetricSuite.fidName(samples: r.sampleCount), r.fid, r.kid) }
+    guard let all = captions?.all else { return "no metrics" }
+    return String(format: "crop %@ %.2f  caption accuracy %.3f  class accuracy %.3f", MetricSuite.fidName(samples: all.canvases),
+                  all.fid ?? .nan, all.captionAccuracy, all.classAccuracy)
+  }
 }

@@ -57,11 +57,8 @@ public struct ComparisonModel: Sendable {
   public mutating func setResults(_ r: ExperimentResults?) { results = r }
 
   /// What the FID measured while training is called: the plan's evaluation size for an experiment
-  /// (`FID-2k`, `FID-500`), `FID-2k` for runs.
-  public var fidName: String { plan.map { Self.fidName(samples: $0.evalSamples) } ?? "FID-2k" }
-
-  /// `FID-2k` for 2000 samples, `FID-500` for 500.
-  public static func fidName(samples n: Int) -> String { n % 1000 == 0 ? "FID-\(n / 1000)k" : "FID-\(n)" }
+  /// (`FID-2k`, `FID-500`, `crop FID-200` for captions), `FID-2k` for runs.
+  public var fidName: String { plan.map { $0.fidName(samples: $0.evalSamples) } ?? "FID-2k" }
 
   /// The cells being trained now.
   public var training: [ComparisonCell] { cells.filter(\.isTraining) }

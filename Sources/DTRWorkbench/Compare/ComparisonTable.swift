@@ -2,7 +2,8 @@ import DTRTraining
 
 /// The table under a comparison's charts. For an experiment, its results (from `results.json`): per arm
 /// the seeds done, final FID mean ± std, the paired difference to the baseline with its 95% interval and
-/// the verdict, filling in as cells finish. For runs, where each one stands and its FID.
+/// the verdict (for a captions experiment also caption accuracy and its paired difference), filling in as
+/// cells finish. For runs, where each one stands and its FID.
 public struct ComparisonTable: Sendable, Equatable {
   /// Column titles.
   public var header: [String]
@@ -25,12 +26,18 @@ public struct ComparisonTable: Sendable, Equatable {
       note = nil
       return
     }
-    header = ["arm", "seeds", ComparisonModel.fidName(samples: plan.finalSamples) + " mean ± std", "Δ vs baseline [95% CI]", "verdict"]
+    let captions = plan.base.task == .captions
+    header = ["arm", "seeds", plan.fidName(samples: plan.finalSamples) + " mean ± std", "Δ vs baseline [95% CI]", "verdict"]
+      + (captions ? ["caption acc.", "Δ caption acc. [95% CI]"] : [])
     let summaries = model.results?.arms ?? []
     rows = model.arms.enumerated().map { i, arm in
       let s = summaries.first { $0.arm == arm.name }
-      let delta = s?.fidDifferenceText ?? (i == 0 ? "(baseline)" : "–")
-      return [arm.name, "\(s?.seeds ?? 0)/\(plan.seeds.count)", ExperimentResults.ArmSummary.text(s?.fid), delta, s?.verdict ?? "–"]
+      let baseline = i == 0 ? "(baseline)" : "–"
+      let row = [arm.name, "\(s?.seeds ?? 0)/\(plan.seeds.count)", ExperimentResults.ArmSummary.text(s?.fid),
+                 s?.fidDifferenceText ?? baseline, s?.verdict ?? "–"]
+      guard captions else { return row }
+      return row + [ExperimentResults.ArmSummary.text(s?.captionAccuracy, digits: 3),
+                    ExperimentResults.ArmSummary.differenceText(s?.captionAccuracyDifference, digits: 3) ?? baseline]
     }
     note = model.results == nil ? "no results.json yet: it is written when the first cell finishes" : nil
   }

@@ -333,7 +333,8 @@ public struct WorkbenchModel: Sendable {
       evalProgress = nil
       let ev = Evaluation(step: e.step, fid: r.fid2k, kid: r.kid, kidStd: r.kidStd, evaluator: r.evaluator)
       evaluations.append(ev)
-      note(e, "FID-2k \(ev.fid.map(Format.value) ?? "?")  KID \(ev.kid.map(Format.value) ?? "?")", .info)
+      let second = r.captionAccuracy.map { "caption accuracy \(Format.value($0))" } ?? "KID \(ev.kid.map(Format.value) ?? "?")"
+      note(e, "\(r.name.isEmpty ? "FID-2k" : r.name) \(ev.fid.map(Format.value) ?? "?")  \(second)", .info)
     case .affinity(let a):
       affinity = a
       let cos = a.meanByDistance(a.cosine), look = a.meanByDistance(a.lookahead)
