@@ -21,7 +21,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// The network.
   public var model = ModelConfig()
   /// Peak AdamW learning rate.
-  public var lr = 1e-4
+  public var lr = 5e-4
   /// AdamW decoupled weight decay.
   public var weightDecay = 0.0
   /// `constant` or `cosine` (decays to 10% of the peak over the run).

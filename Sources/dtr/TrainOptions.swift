@@ -10,7 +10,7 @@ struct TrainOptions: ParsableArguments {
   @OptionGroup var model: ModelOptions
   @Option(help: "What to learn: fashion (Fashion-MNIST, default) or captions (28×56 caption canvases; with --preset caption-tiny or caption-small).")
   var task: String?
-  @Option(help: "Peak learning rate (AdamW; default 1e-4).") var lr: Double?
+  @Option(help: "Peak learning rate (AdamW; default 5e-4).") var lr: Double?
   @Option(help: "AdamW weight decay (default 0).") var weightDecay: Double?
   @Option(help: "Learning-rate schedule: constant or cosine.") var lrSchedule: String?
   @Option(help: "Linear warm-up steps.") var warmup: Int?

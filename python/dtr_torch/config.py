@@ -15,7 +15,7 @@ MODEL_DEFAULTS = {
 }
 
 TRAIN_DEFAULTS = {
-    "preset": "small", "lr": 1e-4, "weightDecay": 0.0, "lrSchedule": "constant", "warmupSteps": 0,
+    "preset": "small", "lr": 5e-4, "weightDecay": 0.0, "lrSchedule": "constant", "warmupSteps": 0,
     "gradClip": 0.0, "emaDecay": 0.9999, "emaWarmup": True, "batch": 128, "steps": 0, "epochs": 10,
     "schedule": "linear", "lossWeighting": "uniform", "tSampling": "uniform", "hflip": False, "seed": 0,
     "dataDir": "/usr/share/datasets/fashion-mnist", "checkpointEveryEpochs": 1, "checkpointEveryMinutes": 10.0,
