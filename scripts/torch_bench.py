@@ -21,7 +21,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "python")]
 from dtr_torch.config import MODEL_DEFAULTS  # noqa: E402
-from dtr_torch.data import FashionMNIST  # noqa: E402
+from dtr_torch.data import fashion_mnist  # noqa: E402
 from dtr_torch.diffusion import Schedule, sample  # noqa: E402
 from dtr_torch.model import DiT  # noqa: E402
 from unet_torch import PRESETS, UNet  # noqa: E402
@@ -61,11 +61,11 @@ def main():
     print("PARAMS", sum(p.numel() for p in params), flush=True)
     ema = [p.detach().clone() for p in params]
     opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
-    data = FashionMNIST(a.data_dir)
+    data = fashion_mnist(a.data_dir)
 
     def step():
         idx = torch.randint(0, len(data), (a.batch,), generator=gen)
-        x0, y = data.x[idx], data.y[idx]
+        x0, y = data.batch(idx)
         y = torch.where(torch.rand(a.batch, generator=gen) < 0.1, torch.full_like(y, 10), y)
         t = torch.randint(0, 1000, (a.batch,), generator=gen)
         noise = torch.randn(x0.shape, generator=gen)
