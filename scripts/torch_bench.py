@@ -54,7 +54,8 @@ def main():
     if a.sample:
         model.eval()
         t0 = time.perf_counter()
-        sample(model, schedule, torch.randint(0, 10, (a.sample,), generator=gen), "ddim:50", cfg=a.cfg, gen=gen)
+        sample(model, schedule, torch.randint(0, 10, (a.sample,), generator=gen),
+               torch.randn((a.sample, 1, 28, 28), generator=gen), "ddim:50", cfg=a.cfg)
         print(f"BENCH_SAMPLE n={a.sample} cfg={a.cfg} img/s={a.sample / (time.perf_counter() - t0):.3f}", flush=True)
         return
     params = [p for p in model.parameters() if p.requires_grad]
