@@ -57,24 +57,21 @@ public struct PromptGrid: Sendable {
     precondition(!prompts.isEmpty && height > 0 && width > 0 && values.count >= count * height * width,
                  "\(values.count) values for \(prompts.count) prompts of \(columns) images of \(height)×\(width)")
     let outWidth = outputWidth(imageWidth: width)
-    let texts = prompts.map { lines(of: $0, imageWidth: width) }
-    let textHeight = texts.map { $0.count * BitmapFont.lineHeight * textScale }
-    let outHeight = gutter + textHeight.reduce(0, +) + prompts.count * (height + gutter)
+    let tops = imageRowTops(prompts: prompts, height: height, width: width)
+    let outHeight = tops[tops.count - 1] + height + gutter
     var pixels = [UInt8](repeating: background, count: outWidth * outHeight)
-    var top = gutter
-    for (p, text) in texts.enumerated() {
+    for (p, prompt) in prompts.enumerated() {
+      let text = lines(of: prompt, imageWidth: width), textTop = tops[p] - text.count * BitmapFont.lineHeight * textScale
       for (l, line) in text.enumerated() {
         BitmapFont.draw(line, into: &pixels, imageWidth: outWidth, x: gutter,
-                        y: top + l * BitmapFont.lineHeight * textScale, scale: textScale, level: textLevel)
+                        y: textTop + l * BitmapFont.lineHeight * textScale, scale: textScale, level: textLevel)
       }
-      top += textHeight[p]
       for c in 0..<columns {
         let image = (p * columns + c) * height * width, left = gutter + c * (width + gutter)
         for y in 0..<height {
-          for x in 0..<width { pixels[(top + y) * outWidth + left + x] = range.byte(values[image + y * width + x]) }
+          for x in 0..<width { pixels[(tops[p] + y) * outWidth + left + x] = range.byte(values[image + y * width + x]) }
         }
       }
-      top += height + gutter
     }
     return PNGImage(width: outWidth, height: outHeight, colorType: .grey, pixels: pixels)
   }
