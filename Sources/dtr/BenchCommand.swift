@@ -8,8 +8,9 @@ import Foundation
 /// `dtr bench`: throughput of ops, training steps and sampling.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure throughput: engine ops, training steps, sampling, FID against sampling steps, opening a long run.",
-    subcommands: [BenchOps.self, BenchTrain.self, BenchSample.self, BenchFIDSteps.self, BenchWatchLog.self])
+    abstract: "Measure throughput: engine ops, training steps, sampling, FID against sampling steps, opening a long run, minutes to quality.",
+    subcommands: [BenchOps.self, BenchTrain.self, BenchSample.self, BenchFIDSteps.self, BenchWatchLog.self,
+                   BenchTimeToQuality.self])
 }
 
 /// Prints one result as a table row or a JSON line.

@@ -66,7 +66,7 @@ final class ExperimentCLITests: XCTestCase {
     XCTAssertTrue(md.contains("95%"), md)
     for file in ["fid.png", "loss.png", "fid.csv", "loss.csv", "fid.gp", "loss.gp"] {
       let size = (try? FileManager.default.attributesOfItem(atPath: root + "/" + file)[.size] as? Int) ?? 0
-      XCTAssertGreaterThan(size ?? 0, 100, file)
+      XCTAssertGreaterThan(size, 100, file)
     }
     // Every cell evaluated at the same steps.
     for cell in try XCTUnwrap(results["cells"] as? [[String: Any]]) {

@@ -23,6 +23,16 @@ final class EventFollowerTests: XCTestCase {
     XCTAssertNil(follower.readHistory())
   }
 
+  /// `readAll` gives every record of a log longer than the tail a follower opens with (experiment results
+  /// once lost the early evaluations of a 5000-step cell this way).
+  func testReadAllGivesEveryRecordOfALongLog() throws {
+    let path = try temporaryLog()
+    try SyntheticRunLog.write(steps: 20_000, to: path)
+    let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+    XCTAssertGreaterThan(size, 1 << 20, "longer than the default tail")
+    XCTAssertEqual(EventFollower.readAll(path: path), try allEvents(path))
+  }
+
   /// The first read gives the run's first record and the newest ones; the history chunks then give every
   /// record in file order, including a line longer than a chunk, up to where the reads have got (a
   /// partial last line stays out until it is complete).

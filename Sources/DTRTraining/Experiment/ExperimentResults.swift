@@ -80,7 +80,7 @@ public struct ExperimentResults: Codable, Sendable {
 
   private static func read(_ runner: ExperimentRunner, _ cell: ExperimentPlan.Cell) -> CellResult {
     let run = runner.folder(cell)
-    let events = EventFollower(path: run.events).read()
+    let events = EventFollower.readAll(path: run.events)
     var evals: [EvalPoint] = [], mse: [(Int, Double)] = [], rates: [Double] = []
     var seconds = 0.0, segmentStart: Double?, lastTime = 0.0, step = 0
     for e in events {

@@ -37,6 +37,12 @@ public final class EventFollower: @unchecked Sendable {
     self.chunkBytes = max(1, chunkBytes)
   }
 
+  /// Every record of the file at `path`, in file order, however long it is (for readers that need the
+  /// whole run, such as experiment results and ``QualityTimeline``; ``read()`` starts a long file at its tail).
+  public static func readAll(path: String) -> [TrainingEvent] {
+    EventFollower(path: path, tailBytes: Int.max, chunkBytes: Int.max).read()
+  }
+
   /// Events appended since the last call, oldest first (on a long file's first call, its newest ones).
   public func read() -> [TrainingEvent] {
     guard let file = OpenFile(path) else { return [] }
