@@ -2,5 +2,5 @@
 #pragma once
 #include <oneapi/dnnl/dnnl.h>
 
-// From libgomp, which libdnnl's threading runtime uses: the engine sizes oneDNN's team to its own workers.
+// From libgomp, libdnnl's threading runtime: the engine runs oneDNN single-threaded on each of its workers.
 void omp_set_num_threads(int num_threads);

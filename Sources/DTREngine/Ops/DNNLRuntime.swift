@@ -2,9 +2,9 @@ import CDNNL
 
 /// oneDNN's CPU engine and the few C-API calls the engine's convolutions need.
 ///
-/// oneDNN (Debian's libdnnl 2.6) runs its kernels on an OpenMP team; every call first sizes that team to
-/// ``Parallel/workers`` (the setting is per calling thread), so convolutions use the same cores as the
-/// engine's own kernels. A failing call is a programming error (an unsupported geometry), reported by
+/// oneDNN (Debian's libdnnl 2.6) runs its kernels on an OpenMP team; every call first sets the calling
+/// thread's team to one thread, because the engine parallelises convolutions itself (see ``Conv2DOp``).
+/// A failing call is a programming error (an unsupported geometry), reported by
 /// name and status.
 enum DNNLRuntime {
   /// The process-wide CPU engine.
@@ -81,7 +81,7 @@ enum DNNLRuntime {
   /// Runs `primitive` on `stream` over `(argument, layout, storage)` triples and waits for it.
   static func execute(_ primitive: dnnl_primitive_t, _ stream: dnnl_stream_t,
                       _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
-    omp_set_num_threads(Int32(Parallel.workers))
+    omp_set_num_threads(1)
     var mems: [dnnl_memory_t?] = []
     defer { for m in mems { dnnl_memory_destroy(m) } }
     var execArgs: [dnnl_exec_arg_t] = []
