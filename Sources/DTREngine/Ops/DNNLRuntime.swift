@@ -2,8 +2,8 @@ import CDNNL
 
 /// oneDNN's CPU engine and the few C-API calls the engine's convolutions need.
 ///
-/// oneDNN (Debian's libdnnl 2.6) runs its kernels on an OpenMP team; every call first sets the calling
-/// thread's team to one thread, because the engine parallelises convolutions itself (see ``Conv2DOp``).
+/// oneDNN (Debian's libdnnl 2.6) runs its kernels on an OpenMP team, which the engine keeps at one thread
+/// because it parallelises convolutions itself (see ``Conv2DWorkspace/forEachLane(batch:_:)``).
 /// A failing call is a programming error (an unsupported geometry), reported by
 /// name and status.
 enum DNNLRuntime {
@@ -81,7 +81,6 @@ enum DNNLRuntime {
   /// Runs `primitive` on `stream` over `(argument, layout, storage)` triples and waits for it.
   static func execute(_ primitive: dnnl_primitive_t, _ stream: dnnl_stream_t,
                       _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
-    omp_set_num_threads(1)
     var mems: [dnnl_memory_t?] = []
     defer { for m in mems { dnnl_memory_destroy(m) } }
     var execArgs: [dnnl_exec_arg_t] = []
