@@ -29,10 +29,12 @@ let package = Package(
     // (which fixes the CPU kernel) before the program can choose one.
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // oneDNN (linked): the convolution kernels.
+    .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
     // engine floor
-    .target(name: "DTREngine", dependencies: ["COpenBLAS"], swiftSettings: fast,
+    .target(name: "DTREngine", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: fast,
             linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "DTRTestSupport", dependencies: ["DTREngine"], swiftSettings: fast),
     .target(name: "DTRFormats", dependencies: ["DTREngine", "CZlib"], swiftSettings: fast),

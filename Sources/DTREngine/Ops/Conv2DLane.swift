@@ -1,0 +1,40 @@
+import CDNNL
+
+/// One worker's share of a ``Conv2DWorkspace``: a oneDNN stream, the primitives of every shape this lane
+/// has run (see ``Conv2DPlan``; lanes never share primitives, so their scratchpads never meet) and scratch
+/// buffers for operands in oneDNN's blocked layouts, grown on first use and then reused.
+final class Conv2DLane {
+  private var plans: [Conv2DShape: Conv2DPlan] = [:]
+  private var buffers: [Tensor] = []
+  let stream: dnnl_stream_t
+
+  init() {
+    var s: dnnl_stream_t?
+    DNNLRuntime.check(dnnl_stream_create(&s, DNNLRuntime.engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
+    stream = s!
+  }
+
+  deinit {
+    plans = [:]
+    dnnl_stream_destroy(stream)
+  }
+
+  /// Floats currently allocated in scratch buffers.
+  var capacity: Int { buffers.reduce(0) { $0 + $1.capacity } }
+
+  /// The primitives for `shape`, created on first use.
+  func plan(_ shape: Conv2DShape) -> Conv2DPlan {
+    if let p = plans[shape] { return p }
+    let p = Conv2DPlan(shape)
+    plans[shape] = p
+    return p
+  }
+
+  /// Scratch buffer `slot`, grown to hold memory laid out as `md`.
+  func scratch(_ slot: Int, for md: dnnl_memory_desc_t) -> UnsafeMutableRawPointer {
+    while buffers.count <= slot { buffers.append(Tensor([0])) }
+    let floats = (DNNLRuntime.bytes(md) + 3) / 4
+    if buffers[slot].capacity < floats { buffers[slot] = Tensor([floats]) }
+    return UnsafeMutableRawPointer(buffers[slot].data)
+  }
+}

@@ -1,0 +1,77 @@
+import CDNNL
+
+/// The oneDNN primitives of one ``Conv2DShape``: forward, backward-data and backward-weights, created
+/// once (creating a primitive compiles its kernel), with the layouts each chose ("any" lets oneDNN pick
+/// its blocked layouts, e.g. `nChw16c`) and the reorders between those and the caller's NCHW / OIHW.
+final class Conv2DPlan {
+  /// The caller's layouts: `src`/`dst` NCHW, `weights` OIHW, `bias` a vector.
+  let src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t
+  let forward: dnnl_primitive_t, backwardData: dnnl_primitive_t, backwardWeights: dnnl_primitive_t
+  /// Layouts chosen by the forward primitive.
+  let fSrc: dnnl_memory_desc_t, fWeights: dnnl_memory_desc_t, fDst: dnnl_memory_desc_t
+  /// Layouts chosen by the backward-data primitive.
+  let dDiffDst: dnnl_memory_desc_t, dWeights: dnnl_memory_desc_t, dDiffSrc: dnnl_memory_desc_t
+  /// Layouts chosen by the backward-weights primitive.
+  let wSrc: dnnl_memory_desc_t, wDiffDst: dnnl_memory_desc_t, wDiffWeights: dnnl_memory_desc_t
+  private var pds: [dnnl_primitive_desc_t] = []
+  private var reorders: [ReorderKey: dnnl_primitive_t] = [:]
+
+  private struct ReorderKey: Hashable {
+    let from: [UInt8], to: [UInt8], accumulate: Bool
+  }
+
+  init(_ s: Conv2DShape) {
+    src = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], dnnl_nchw)
+    dst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], dnnl_nchw)
+    weights = DNNLRuntime.descriptor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], dnnl_oihw)
+    bias = DNNLRuntime.descriptor([s.outChannels], dnnl_x)
+    var anySrc = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], dnnl_format_tag_any)
+    var anyDst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], dnnl_format_tag_any)
+    var anyWeights = DNNLRuntime.descriptor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth],
+                                            dnnl_format_tag_any)
+    var b = bias
+    let strides: [Int64] = [Int64(s.stride), Int64(s.stride)], left: [Int64] = [Int64(s.padding), Int64(s.padding)]
+    // The right/bottom padding that makes oneDNN's size formula give outHeight × outWidth exactly.
+    let right: [Int64] = [Int64((s.outHeight - 1) * s.stride + s.kernelHeight - s.height - s.padding),
+                          Int64((s.outWidth - 1) * s.stride + s.kernelWidth - s.width - s.padding)]
+    var fd = dnnl_convolution_desc_t(), dd = dnnl_convolution_desc_t(), wd = dnnl_convolution_desc_t()
+    DNNLRuntime.check(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, dnnl_convolution_direct, &anySrc,
+                                                         &anyWeights, &b, &anyDst, strides, left, right),
+                      "dnnl_convolution_forward_desc_init for \(s)")
+    let (fpd, fp) = DNNLRuntime.primitive(&fd)
+    DNNLRuntime.check(dnnl_convolution_backward_data_desc_init(&dd, dnnl_convolution_direct, &anySrc, &anyWeights,
+                                                               &anyDst, strides, left, right),
+                      "dnnl_convolution_backward_data_desc_init for \(s)")
+    let (dpd, dp) = DNNLRuntime.primitive(&dd, hint: fpd)
+    DNNLRuntime.check(dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &anySrc, &anyWeights,
+                                                                  &b, &anyDst, strides, left, right),
+                      "dnnl_convolution_backward_weights_desc_init for \(s)")
+    let (wpd, wp) = DNNLRuntime.primitive(&wd, hint: fpd)
+    (forward, backwardData, backwardWeights) = (fp, dp, wp)
+    pds = [fpd, dpd, wpd]
+    fSrc = DNNLRuntime.query(fpd, dnnl_query_src_md)
+    fWeights = DNNLRuntime.query(fpd, dnnl_query_weights_md)
+    fDst = DNNLRuntime.query(fpd, dnnl_query_dst_md)
+    dDiffDst = DNNLRuntime.query(dpd, dnnl_query_diff_dst_md)
+    dWeights = DNNLRuntime.query(dpd, dnnl_query_weights_md)
+    dDiffSrc = DNNLRuntime.query(dpd, dnnl_query_diff_src_md)
+    wSrc = DNNLRuntime.query(wpd, dnnl_query_src_md)
+    wDiffDst = DNNLRuntime.query(wpd, dnnl_query_diff_dst_md)
+    wDiffWeights = DNNLRuntime.query(wpd, dnnl_query_diff_weights_md)
+  }
+
+  deinit {
+    for p in [forward, backwardData, backwardWeights] + Array(reorders.values) { dnnl_primitive_destroy(p) }
+    for pd in pds { dnnl_primitive_desc_destroy(pd) }
+  }
+
+  /// The (cached) reorder from layout `from` to `to`, adding onto the destination when `accumulate`.
+  func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, accumulate: Bool) -> dnnl_primitive_t {
+    func raw(_ md: dnnl_memory_desc_t) -> [UInt8] { withUnsafeBytes(of: md) { Array($0) } }
+    let key = ReorderKey(from: raw(from), to: raw(to), accumulate: accumulate)
+    if let p = reorders[key] { return p }
+    let p = DNNLRuntime.reorder(from: from, to: to, accumulate: accumulate)
+    reorders[key] = p
+    return p
+  }
+}
