@@ -71,7 +71,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   /// A configuration with the defaults above (the `small` preset).
   public init() {}
 
-  /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4, the default), `base` (256/8/8/2);
+  /// Named presets: DiT `tiny` (64/2/2/4), `small` (128/6/4/4; ``init()``'s), `base` (256/8/8/2);
   /// captioned DiTs on 28×56 canvases `caption-tiny` (64/2/2/4, one text layer) and `caption-small`
   /// (128/4/4/4, two text layers);
   /// UNet `unet-tiny` (base 16, mult 1-2-2, 1 block per level, 8 groups, 32-channel heads), `unet-small`
@@ -104,6 +104,11 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     }
     return c
   }
+
+  /// The preset `dtr` trains when none is named: `unet-small`, the model that reaches a given FID in the
+  /// fewest minutes on a 2-core CPU (docs/performance.md, "Time to quality"). DTR routes its residual
+  /// blocks as it routes DiT blocks.
+  public static let defaultPreset = "unet-small"
 
   /// The preset names, DiT then UNet, each in size order.
   public static let presetNames = ["tiny", "small", "base", "caption-tiny", "caption-small", "unet-tiny", "unet-small",

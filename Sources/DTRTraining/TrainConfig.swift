@@ -20,7 +20,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   public var preset = "small"
   /// The network.
   public var model = ModelConfig()
-  /// Peak AdamW learning rate.
+  /// Peak AdamW learning rate (the default of the default `small` model; see ``defaultLR(for:)``).
   public var lr = 5e-4
   /// AdamW decoupled weight decay.
   public var weightDecay = 0.0
@@ -170,6 +170,16 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.lossBuckets, &lossBuckets)
     try read(.affinityEverySteps, &affinityEverySteps)
     try read(.logEvery, &logEvery)
+  }
+
+  /// The peak learning rate a run of this family starts from when none is given, measured on 2 cores
+  /// (docs/performance.md, "Time to quality"): 5e-4 for a DiT (FID-2k 73.9 at step 3744 where the paper's
+  /// 1e-4 gives 274), 1e-3 for a UNet (FID-1k 49.0 at step 600 where 5e-4 gives 57.3, same noises).
+  public static func defaultLR(for arch: Architecture) -> Double {
+    switch arch {
+    case .dit: return 5e-4
+    case .unet: return 1e-3
+    }
   }
 
   /// The FID probe's sampler before it was configurable (configurations without `evalSampler`).

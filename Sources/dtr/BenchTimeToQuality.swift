@@ -14,12 +14,16 @@ struct BenchTimeToQuality: ParsableCommand {
       Reads the run's events.jsonl: every evaluation (the FID-2k probes) is placed at the wall minutes the \
       trainer ran (evaluations included; the gaps between a stop and --resume are not counted) and at its \
       training minutes (without evaluations and pauses). --final adds the JSON of \
-      `dtr eval --json --checkpoint RUN/last.safetensors` at the run's end. --plot-dir writes \
+      `dtr eval --json --checkpoint RUN/last.safetensors` at the run's end, --checkpoint-eval STEP=FILE that of \
+      RUN/ckpt-STEP.safetensors at the minutes that checkpoint cost. --plot-dir writes \
       time-to-quality.csv, .gp and .png there.
       """)
 
   @Option(help: "The run directory.") var runDir: String
   @Option(help: "`dtr eval --json` output for the run's final checkpoint (e.g. its FID-10k).") var final: String?
+  @Option(name: .customLong("checkpoint-eval"), parsing: .singleValue,
+          help: "STEP=FILE: `dtr eval --json` output for the checkpoint the run wrote at STEP (repeatable).")
+  var checkpointEvals: [String] = []
   @Option(help: "FID targets to report the first minute of (comma-separated).") var targets = "20,10"
   @Option(help: "Write time-to-quality.csv/.gp/.png into this folder.") var plotDir: String?
   @Flag(help: "One JSON object.") var json = false
@@ -30,12 +34,23 @@ struct BenchTimeToQuality: ParsableCommand {
     let goals = targets.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard !goals.isEmpty else { throw CLIError("--targets '\(targets)' holds no number; pass e.g. --targets 20,10") }
     var timeline = QualityTimeline(events: EventFollower.readAll(path: folder.events))
-    if let final {
-      guard let data = FileManager.default.contents(atPath: final),
-            let report = try? JSONDecoder().decode(MetricReport.self, from: data) else {
-        throw CLIError("\(final) is not the output of dtr eval --json; rerun it with --json > FILE")
+    var evaluations: [(step: Int?, file: String)] = final.map { [(nil, $0)] } ?? []
+    for spec in checkpointEvals {
+      let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, let step = Int(parts[0]) else {
+        throw CLIError("--checkpoint-eval '\(spec)' is not STEP=FILE; pass e.g. --checkpoint-eval 1872=fid10k-1872.json")
       }
-      timeline.appendFinal(name: MetricSuite.fidName(samples: report.sampleCount), fid: report.fid, kid: report.kid)
+      evaluations.append((step, parts[1]))
+    }
+    for (step, file) in evaluations {
+      guard let data = FileManager.default.contents(atPath: file),
+            let report = try? JSONDecoder().decode(MetricReport.self, from: data) else {
+        throw CLIError("\(file) is not the output of dtr eval --json; rerun it with --json > FILE")
+      }
+      guard timeline.appendEvaluation(ofCheckpointAt: step, name: MetricSuite.fidName(samples: report.sampleCount),
+                                      fid: report.fid, kid: report.kid) else {
+        throw CLIError("\(runDir) logged no checkpoint at step \(step ?? 0); use a step of its checkpoint events")
+      }
     }
     guard !timeline.points.isEmpty else { throw CLIError("\(runDir) has no FID evaluation yet; train with --eval-every N or pass --final") }
     let names = timeline.points.reduce(into: [String]()) { if !$0.contains($1.name) { $0.append($1.name) } }
@@ -54,9 +69,10 @@ struct BenchTimeToQuality: ParsableCommand {
     for (name, goal, point) in reached {
       let target = "\(name) ≤ \(goal.formatted())"
       if let p = point {
-        print(String(format: "%@: reached at %.1f wall minutes (%.1f training), step %d", target, p.mark.wallMinutes, p.mark.trainingMinutes, p.mark.step))
+        print(String(format: "%@: first measured at %.1f wall minutes (%.1f training), step %d", target, p.mark.wallMinutes,
+                     p.mark.trainingMinutes, p.mark.step))
       } else {
-        print("\(target): not reached")
+        print("\(target): no evaluation at or below it")
       }
     }
   }
@@ -105,6 +121,7 @@ struct BenchTimeToQuality: ParsableCommand {
       set key outside right top noenhanced
       set grid
       set logscale y
+      set xrange [0:*]
       set xlabel 'minutes of training (2 cores; evaluations not counted)'
       set ylabel 'FID (lower is better)'
       plot \((curves + lines).joined(separator: ", \\\n     "))

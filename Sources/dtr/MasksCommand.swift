@@ -37,7 +37,7 @@ struct Masks: ParsableCommand {
 
   /// The model whose routed blocks are listed: the preset, or a one-block DiT `channels` wide.
   private func config() throws -> ModelConfig {
-    var c = ModelConfig.preset(preset ?? "small")!
+    var c = ModelConfig.preset(preset ?? ModelConfig.defaultPreset)!
     if let channels { (c.arch, c.hidden, c.depth) = (.dit, channels, 1) }
     c.timesteps = timesteps
     c.routing = RoutingKind(rawValue: routing) ?? .dtr

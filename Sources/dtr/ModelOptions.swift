@@ -3,7 +3,7 @@ import DTRModels
 
 /// Flags that choose and shape the network; shared by `train` and `bench`.
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Model preset: \(ModelConfig.presetNames.joined(separator: ", ")) (default small).")
+  @Option(help: "Model preset: \(ModelConfig.presetNames.joined(separator: ", ")) (default \(ModelConfig.defaultPreset)).")
   var preset: String?
   @Option(help: "Override the hidden width D.") var hidden: Int?
   @Option(help: "Override the number of blocks.") var depth: Int?
@@ -19,8 +19,8 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "DTR window width β (0 < β ≤ 1; 1 = no routing; default 0.8).") var beta: Double?
   @Flag(help: "Train an unconditional model (default: 10 Fashion-MNIST classes).") var uncond = false
 
-  /// The preset named, or the default `small`.
-  var presetName: String { preset ?? "small" }
+  /// The preset named, or ``ModelConfig/defaultPreset``.
+  var presetName: String { preset ?? ModelConfig.defaultPreset }
 
   /// The shape flags given explicitly (everything but α and β), as typed.
   var explicitShapeFlags: [String] {

@@ -10,7 +10,7 @@ struct TrainOptions: ParsableArguments {
   @OptionGroup var model: ModelOptions
   @Option(help: "What to learn: fashion (Fashion-MNIST, default) or captions (28×56 caption canvases; with --preset caption-tiny or caption-small).")
   var task: String?
-  @Option(help: "Peak learning rate (AdamW; default 5e-4).") var lr: Double?
+  @Option(help: "Peak learning rate (AdamW; default 1e-3 for a UNet, 5e-4 for a DiT).") var lr: Double?
   @Option(help: "AdamW weight decay (default 0).") var weightDecay: Double?
   @Option(help: "Learning-rate schedule: constant or cosine.") var lrSchedule: String?
   @Option(help: "Linear warm-up steps.") var warmup: Int?
@@ -57,10 +57,12 @@ struct TrainOptions: ParsableArguments {
     }
   }
 
-  /// The defaults every run starts from: TrainConfig's, with the default `small` model routed by DTR.
+  /// The defaults every run starts from: TrainConfig's, with the default preset's model routed by DTR.
   func base() -> TrainConfig {
     var c = TrainConfig()
+    c.preset = ModelConfig.defaultPreset
     c.model = ModelConfig.preset(c.preset)!
+    c.lr = TrainConfig.defaultLR(for: c.model.arch)
     c.model.routingSeed = c.seed &+ 0xA5
     return c
   }
@@ -99,6 +101,7 @@ struct TrainOptions: ParsableArguments {
         (m.alpha, m.beta, m.routingSeed) = (c.model.alpha, c.model.beta, c.seed &+ 0xA5)
         c.model = m
         c.preset = preset
+        c.lr = TrainConfig.defaultLR(for: m.arch)  // an --lr given too is applied after this
       }, describe: { describe($0.model, $0.preset) }))
     }
     if let a = model.alpha {

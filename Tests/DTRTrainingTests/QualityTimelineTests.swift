@@ -23,6 +23,7 @@ final class QualityTimelineTests: XCTestCase {
       TrainingEvent(.resume(Resumed()), step: 300, time: 2020),
       TrainingEvent(.evalProgress(EvalProgress(done: 100, total: 2000, phase: "sampling")), step: 400, time: 2400),
       TrainingEvent(.runEnd(RunEnd(reason: "stopped", epoch: 4)), step: 400, time: 2430),
+      TrainingEvent(.checkpoint(CheckpointWritten(path: "r/ckpt-00000400.safetensors", reason: "stop")), step: 400, time: 2430),
       start(9000, step: 400, resumed: true),
       eval(9000 + 300, step: 500, fid: 9.5, seconds: 30),
       TrainingEvent(.runEnd(RunEnd(reason: "finished", epoch: 5)), step: 500, time: 9360),
@@ -38,8 +39,26 @@ final class QualityTimelineTests: XCTestCase {
     XCTAssertEqual(t.firstReaching(10, name: "FID-2k")?.mark.step, 500)
     XCTAssertNil(t.firstReaching(5, name: "FID-2k"))
 
-    t.appendFinal(name: "FID-10k", fid: 8, kid: nil)
+    XCTAssertTrue(t.appendEvaluation(ofCheckpointAt: nil, name: "FID-10k", fid: 8, kid: nil))
     XCTAssertEqual(t.points.last?.mark, t.end)
     XCTAssertEqual(t.firstReaching(10, name: "FID-10k")?.fid, 8)
+
+    // The checkpoint written at the stop: its minutes, and the points stay in order of minutes.
+    XCTAssertTrue(t.appendEvaluation(ofCheckpointAt: 400, name: "FID-10k", fid: 12, kid: nil))
+    XCTAssertEqual(t.points.map(\.fid), [40, 12, 9.5, 8])
+    XCTAssertEqual(t.points[1].mark.trainingMinutes, (1430 - 60 - 120 - 30) / 60, accuracy: 1e-9)
+    XCTAssertFalse(t.appendEvaluation(ofCheckpointAt: 300, name: "FID-10k", fid: 1, kid: nil), "no checkpoint at 300")
+  }
+
+  /// A run killed after an evaluation and resumed from an earlier checkpoint loses that evaluation (its
+  /// weights are gone) but not the minutes it cost.
+  func testEvaluationsPastTheResumedCheckpointAreDropped() {
+    let t = QualityTimeline(events: [
+      start(0, step: 0), eval(600, step: 300, fid: 50, seconds: 20), eval(1200, step: 600, fid: 30, seconds: 20),
+      start(5000, step: 500, resumed: true), eval(5300, step: 700, fid: 25, seconds: 20),
+    ])
+    XCTAssertEqual(t.points.map(\.mark.step), [300, 700])
+    XCTAssertEqual(t.points[1].mark.wallMinutes, (1200 + 300) / 60, accuracy: 1e-9)
+    XCTAssertEqual(t.points[1].mark.trainingMinutes, (1200 + 300 - 60) / 60, accuracy: 1e-9)
   }
 }

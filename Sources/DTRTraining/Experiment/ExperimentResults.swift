@@ -82,12 +82,10 @@ public struct ExperimentResults: Codable, Sendable {
     let run = runner.folder(cell)
     let events = EventFollower.readAll(path: run.events)
     var evals: [EvalPoint] = [], mse: [(Int, Double)] = [], rates: [Double] = []
-    var seconds = 0.0, segmentStart: Double?, lastTime = 0.0, step = 0
+    var step = 0
     for e in events {
       switch e.payload {
       case .runStart(let s):
-        if let start = segmentStart { seconds += lastTime - start }
-        segmentStart = e.time
         if s.resumed {  // drop what the interrupted run logged past its checkpoint
           evals.removeAll { $0.step > e.step }
           mse.removeAll { $0.0 > e.step }
@@ -99,10 +97,9 @@ public struct ExperimentResults: Codable, Sendable {
         if let fid = r.fid2k { evals.append(EvalPoint(step: e.step, fid: fid, kid: r.kid, captionAccuracy: r.captionAccuracy)) }
       default: break
       }
-      lastTime = e.time
       step = max(step, e.step)
     }
-    if let start = segmentStart { seconds += lastTime - start }
+    let seconds = (QualityTimeline(events: events).end?.wallMinutes ?? 0) * 60
     let final = FileManager.default.contents(atPath: runner.finalMetricsPath(cell))
       .flatMap { try? JSONDecoder().decode(FinalMetrics.self, from: $0) }
     // ≤ 400 points: means over equal step windows.

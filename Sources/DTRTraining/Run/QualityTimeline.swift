@@ -7,7 +7,8 @@ import Foundation
 /// session, so the gap between a stop and a `--resume` is not counted. Two readings are kept for every
 /// point: **wall** minutes (everything the trainer did, evaluations included: when the user could read
 /// the number) and **training** minutes (wall minus evaluation and paused time: what the weights cost).
-/// An evaluation cancelled by a stop counts as evaluation time up to the stop.
+/// An evaluation cancelled by a stop counts as evaluation time up to the stop; evaluations logged past the
+/// checkpoint a run resumed from are dropped (their weights were discarded), their minutes are not.
 public struct QualityTimeline: Sendable, Equatable {
   /// Where the run stood when something happened.
   public struct Mark: Sendable, Equatable {
@@ -40,6 +41,8 @@ public struct QualityTimeline: Sendable, Equatable {
   public private(set) var points: [Point] = []
   /// Where the run was at its last record.
   public private(set) var end: Mark?
+  /// Where the run was when it wrote the checkpoint of each step (the latest, if written twice).
+  public private(set) var checkpoints: [Int: Mark] = [:]
 
   /// Reads the records of one run in file order.
   public init(events: [TrainingEvent]) {
@@ -56,12 +59,17 @@ public struct QualityTimeline: Sendable, Equatable {
     }
     for e in events {
       switch e.payload {
-      case .runStart:
+      case .runStart(let s):
         if let start = sessionStart {
           closeOpenSpans(at: last)
           closed += max(0, last - start)
         }
         sessionStart = e.time
+        // A resumed run continues from its checkpoint: what the stopped one evaluated past it is gone.
+        if s.resumed {
+          points.removeAll { $0.mark.step > e.step }
+          checkpoints = checkpoints.filter { $0.key <= e.step }
+        }
       case .pause:
         pausedAt = pausedAt ?? e.time
       case .resume:
@@ -75,6 +83,8 @@ public struct QualityTimeline: Sendable, Equatable {
         if let fid = ev.fid2k, ev.captionAccuracy == nil {
           points.append(Point(mark: mark(e), epoch: ev.epoch, name: ev.name, fid: fid, kid: ev.kid))
         }
+      case .checkpoint:
+        checkpoints[e.step] = mark(e)
       case .runEnd:
         closeOpenSpans(at: e.time)
       default:
@@ -85,10 +95,15 @@ public struct QualityTimeline: Sendable, Equatable {
     }
   }
 
-  /// Adds an evaluation made after the run of its final checkpoint (`dtr eval --json`), at the run's end.
-  public mutating func appendFinal(name: String, fid: Double, kid: Double?) {
-    guard let end else { return }
-    points.append(Point(mark: end, epoch: nil, name: name, fid: fid, kid: kid))
+  /// Adds an evaluation made after the run (`dtr eval --json`) of the checkpoint it wrote at `step`, or of
+  /// its final weights when `step` is nil, at the minutes that checkpoint had cost; false when the run
+  /// wrote no checkpoint at `step` (or has no records). Points stay in order of training minutes.
+  @discardableResult
+  public mutating func appendEvaluation(ofCheckpointAt step: Int?, name: String, fid: Double, kid: Double?) -> Bool {
+    guard let mark = step.map({ checkpoints[$0] }) ?? end else { return false }
+    points.append(Point(mark: mark, epoch: nil, name: name, fid: fid, kid: kid))
+    points.sort { $0.mark.trainingMinutes < $1.mark.trainingMinutes }
+    return true
   }
 
   /// The first point of metric `name` at or below `fid`, or nil.
