@@ -4,8 +4,8 @@ import CDNNL
 ///
 /// The batch is split into one share per engine worker (``Conv2DWorkspace/lanes``), and each worker runs
 /// oneDNN single-threaded on its share with its own primitives and scratch. (oneDNN's own OpenMP team
-/// spin-waits between regions and then fights the engine's spinning workers for the cores: 1.8× slower
-/// than im2col + sgemm in a UNet step, where the split is 1.8× faster.) Each shape's primitives are
+/// spin-waits between regions and then fights the engine's spinning workers for the cores; measured in
+/// docs/performance.md, "Levers weighed" and the quiet oneDNN table.) Each shape's primitives are
 /// created once per lane (``Conv2DPlan``). Operands cross between the caller's NCHW activations / OIHW
 /// weights and the layouts oneDNN picks (blocked channels, e.g. `nChw16c`) by reorders into scratch; an
 /// operand already in the chosen layout is passed as it is. Backward runs the backward-weights primitive
