@@ -3,7 +3,7 @@
 /// Reductions accumulate in `SIMD16` partial sums: a plain `s += x[i]` loop does not vectorise.
 public enum Kernels {
   /// Σ x[i].
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = SIMD16<Float>()
     var i = 0
@@ -20,7 +20,7 @@ public enum Kernels {
   /// max x[i] (−∞ for n = 0; NaNs are not propagated). `Swift.max` and `pointwiseMax` keep IEEE NaN
   /// ordering and compile to a scalar loop; this compiles to `vmaxps` and was most of attention's
   /// softmax time at 196 tokens before.
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func max(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = SIMD16<Float>(repeating: -.infinity)
     var i = 0
@@ -44,7 +44,7 @@ public enum Kernels {
   }
 
   /// Σ x[i]².
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = SIMD16<Float>()
     var i = 0
@@ -60,7 +60,7 @@ public enum Kernels {
   }
 
   /// Σ x[i]·y[i].
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = SIMD16<Float>()
     var i = 0
