@@ -13,6 +13,9 @@ public protocol DenoisingNetwork: AnyObject, Sendable {
   /// the captions of a batch or a set of prompts binds them here before calling ``forward(_:t:y:out:)``.
   /// Always nil for models conditioned on class labels.
   var captions: CaptionTable? { get set }
+  /// The number format of the convolutions (``Precision``); fp32 unless set, and only what
+  /// ``ModelConfig/precisionError(_:)`` allows.
+  var precision: Precision { get set }
   /// Predicts ε for `x` (`[N, C, H, W]`) at original timesteps `t` with labels `y` into `out`; keeps what
   /// ``backward(_:)`` needs.
   func forward(_ x: Tensor, t: [Int], y: [Int], out: Tensor)
@@ -24,4 +27,11 @@ public protocol DenoisingNetwork: AnyObject, Sendable {
   func setMasks(_ masks: [RoutingMask])
 }
 
-extension DiT: DenoisingNetwork {}
+extension DiT: DenoisingNetwork {
+  /// Always fp32: a DiT's GEMMs run on OpenBLAS's sgemm (asking for bf16 is a programming error; see
+  /// ``ModelConfig/precisionError(_:)``).
+  public var precision: Precision {
+    get { .fp32 }
+    set { precondition(newValue == .fp32, "a DiT computes in fp32 only") }
+  }
+}

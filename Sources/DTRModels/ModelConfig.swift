@@ -1,4 +1,5 @@
 import DTRData
+import DTREngine
 
 /// Network families.
 public enum Architecture: String, Sendable, Codable, CaseIterable {
@@ -153,6 +154,14 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     if let e = arch == .dit ? ditValidationError : unetValidationError { return e }
     if arch == .unet && (captioned || imageWidth != inputSize) { return "a UNet takes square images and class labels" }
     return routingError(alpha: alpha, beta: beta)
+  }
+
+  /// Why a network of this configuration cannot compute at `precision` on this CPU, as one line naming
+  /// the fix, or nil: bf16 covers a UNet's convolutions (oneDNN), not a DiT's sgemm GEMMs.
+  public func precisionError(_ precision: Precision) -> String? {
+    guard precision == .bf16 else { return nil }
+    if arch != .unet { return "--precision bf16 runs a UNet's convolutions in bf16; a DiT computes in fp32: use a unet-* preset or --precision fp32" }
+    return precision.unsupportedReason()
   }
 
   private var ditValidationError: String? {

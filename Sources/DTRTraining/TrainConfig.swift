@@ -1,4 +1,5 @@
 import DTRDiffusion
+import DTREngine
 import DTREvaluation
 import DTRModels
 import Foundation
@@ -84,6 +85,9 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   public var affinityEverySteps: Int?
   /// Emit a `step` event every this many steps.
   public var logEvery = 1
+  /// The convolutions' number format (``Precision``): fp32, or bf16 operands with fp32 accumulation and
+  /// master weights (a UNet on a CPU with AVX512_BF16). It may change on resume.
+  public var precision = Precision.fp32
 
   /// The defaults (the `small` preset).
   public init() {}
@@ -91,6 +95,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Why this configuration cannot run, or nil.
   public var validationError: String? {
     if let e = model.validationError { return e }
+    if let e = model.precisionError(precision) { return e }
     if (task == .captions) != model.captioned {
       return task == .captions
         ? "--task captions needs a captioned model; use --preset caption-tiny or caption-small"
@@ -124,7 +129,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     case task, preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
     case schedule, lossWeighting, tSampling, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
     case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalSampler, evalCfgScale, evalAtSteps, lossBuckets, affinityEverySteps
-    case logEvery
+    case logEvery, precision
   }
 
   /// Decodes a configuration; fields the input lacks keep today's defaults, so configurations written by
@@ -170,6 +175,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.lossBuckets, &lossBuckets)
     try read(.affinityEverySteps, &affinityEverySteps)
     try read(.logEvery, &logEvery)
+    try read(.precision, &precision)
   }
 
   /// The peak learning rate a run of this family starts from when none is given, measured on 2 cores

@@ -89,6 +89,7 @@ public final class Trainer: @unchecked Sendable {
     uncertainty = weighting == .antUW ? UncertaintyWeighting(timesteps: config.model.timesteps) : nil
     model = config.model.build(seed: config.seed)
     ema = config.model.build(seed: config.seed)
+    (model.precision, ema.precision) = (config.precision, config.precision)
     optimizer = AdamW(model.parameters, lr: Float(config.lr), weightDecay: Float(config.weightDecay))
     rng = SplitMix64(seed: config.seed &+ 0x5EED)
     let B = config.batch

@@ -22,6 +22,7 @@ struct BenchTrain: ParsableCommand {
     var cfg = TrainConfig()
     cfg.preset = modelOptions.presetName
     cfg.model = try modelOptions.config(seed: 0)
+    cfg.precision = try PrecisionFlag.parse(modelOptions.precision, for: cfg.model)
     cfg.batch = batch
     cfg.steps = steps + 2
     cfg.sampleEveryEpochs = 0
@@ -44,7 +45,7 @@ struct BenchTrain: ParsableCommand {
     let peak = ceiling.sgemmGFLOPs
     let rss = peakRSSMiB()
     let c = cfg.model
-    let name = "\(cfg.preset) \(c.shapeDescription) routing=\(c.routing.rawValue)"
+    let name = "\(cfg.preset) \(c.shapeDescription) routing=\(c.routing.rawValue) \(cfg.precision.rawValue)"
     var obj: [String: Any] = [
       "config": name, "batch": batch, "steps": steps, "img_per_s": imgPerS, "ms_per_step": msPerStep,
       "gflops": gflops, "ceiling_share": gflops / peak, "ceiling_sgemm_gflops": peak, "cpu": ceiling.cpu, "peak_rss_mib": rss,
@@ -93,6 +94,7 @@ struct BenchSample: ParsableCommand {
     let sampler = sampling.parsed(default: Sampler(.ddim, steps: 50)), cfg = sampling.cfg
     let mc = try modelOptions.config(seed: 0)
     let net = mc.build(seed: 0)
+    net.precision = try PrecisionFlag.parse(modelOptions.precision, for: mc)
     var rng = SplitMix64(seed: 1)
     for p in net.parameters.trainable { rng.fillNormal(p.value.data, count: p.value.count, std: 0.02) }
     // All n images in one batch, as the throughput figures have always been measured.
@@ -101,12 +103,12 @@ struct BenchSample: ParsableCommand {
     _ = try generator.generate(model: net, schedule: NoiseSchedule(.linear, T: mc.timesteps), count: n)
     let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     let obj: [String: Any] = ["img_per_s": Double(n) / secs, "seconds": secs, "n": n, "sampler": sampler.description, "cfg": cfg,
-                              "peak_rss_mib": peakRSSMiB()]
+                              "peak_rss_mib": peakRSSMiB(), "precision": net.precision.rawValue]
     if json {
       print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
     } else {
-      print(String(format: "%@ cfg %.1f: %d images in %.1f s = %.2f img/s, peak RSS %.0f MiB", sampler.description, cfg, n, secs,
-                   Double(n) / secs, peakRSSMiB()))
+      print(String(format: "%@ cfg %.1f %@: %d images in %.1f s = %.2f img/s, peak RSS %.0f MiB", sampler.description, cfg,
+                   net.precision.rawValue, n, secs, Double(n) / secs, peakRSSMiB()))
     }
   }
 }

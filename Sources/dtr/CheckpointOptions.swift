@@ -4,18 +4,22 @@ import DTREvaluation
 import DTRModels
 import DTRTraining
 
-/// `--checkpoint` and `--weights`: the trained network that `sample`, `eval` and `predict` run.
+/// `--checkpoint`, `--weights` and `--precision`: the trained network that `sample`, `eval` and `predict` run.
 struct CheckpointOptions: ParsableArguments {
   @Option(help: "Checkpoint (.safetensors) written by dtr train.") var checkpoint: String
   @Option(help: "Weights: ema or model.") var weights = "ema"
+  @Option(help: ArgumentHelp(stringLiteral: PrecisionFlag.help)) var precision: String?
 
   func validate() throws {
     if Checkpoint.Weights(rawValue: weights) == nil { throw ValidationError("--weights must be ema or model") }
   }
 
-  /// The run's configuration and its network with the chosen weights.
+  /// The run's configuration and its network with the chosen weights, computing at `--precision`
+  /// (fp32 unless given, whatever precision the run trained at).
   func load() throws -> (TrainConfig, any DenoisingNetwork) {
-    try Checkpoint.loadNetwork(at: checkpoint, weights: Checkpoint.Weights(rawValue: weights)!)
+    let (config, net) = try Checkpoint.loadNetwork(at: checkpoint, weights: Checkpoint.Weights(rawValue: weights)!)
+    net.precision = try PrecisionFlag.parse(precision, for: net.config)
+    return (config, net)
   }
 }
 

@@ -18,6 +18,7 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "DTR shift ratio α (> 0; default 4).") var alpha: Double?
   @Option(help: "DTR window width β (0 < β ≤ 1; 1 = no routing; default 0.8).") var beta: Double?
   @Flag(help: "Train an unconditional model (default: 10 Fashion-MNIST classes).") var uncond = false
+  @Option(help: ArgumentHelp(stringLiteral: PrecisionFlag.help)) var precision: String?
 
   /// The preset named, or ``ModelConfig/defaultPreset``.
   var presetName: String { preset ?? ModelConfig.defaultPreset }

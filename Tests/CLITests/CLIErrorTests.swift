@@ -33,6 +33,18 @@ final class CLIErrorTests: XCTestCase {
     try expectError(["masks", "--channels", "64", "--beta", "2"], mentions: "beta must be in (0, 1]")
   }
 
+  /// `--precision`: an unknown format, and bf16 for a DiT (whose GEMMs are fp32 sgemm), each one line
+  /// before any run exists.
+  func testPrecisionErrorsNameTheFix() throws {
+    let dir = NSTemporaryDirectory() + "dtr-cli-precision-\(getpid())"
+    try expectError(["train", "--precision", "fp16", "--headless", "--run-dir", dir],
+                    mentions: "unknown precision 'fp16'; use fp32 or bf16")
+    try expectError(["train", "--preset", "small", "--precision", "bf16", "--headless", "--run-dir", dir],
+                    mentions: "a DiT computes in fp32: use a unet-* preset or --precision fp32")
+    try expectError(["bench", "train", "--preset", "tiny", "--precision", "bf16"], mentions: "a DiT computes in fp32")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "a rejected precision creates no run")
+  }
+
   /// Every sampler option names all spellings, DPM-Solver++ included, when it rejects one.
   func testUnknownSamplersListEverySpelling() throws {
     let dir = NSTemporaryDirectory() + "dtr-cli-sampler-\(getpid())"

@@ -120,34 +120,69 @@ final class Conv2DTests: XCTestCase {
 
   /// Channel counts of 16 and more, where oneDNN picks its blocked layouts and JIT kernels (the tiny shapes
   /// above may run in plain layouts): stride 2 on an odd size, 1×1, and a non-square image.
-  func testBlockedLayoutsMatchDirectLoops() {
-    let shapes = [
-      Conv2DShape(batch: 2, inChannels: 16, outChannels: 32, height: 9, width: 9, kernel: 3, stride: 2, padding: 1),
-      Conv2DShape(batch: 3, inChannels: 32, outChannels: 16, height: 5, width: 5, kernel: 1),
-      Conv2DShape(batch: 2, inChannels: 17, outChannels: 32, height: 6, width: 10, kernel: 3, stride: 1, padding: 1),
-    ]
-    for (i, s) in shapes.enumerated() {
+  let blockedShapes = [
+    Conv2DShape(batch: 2, inChannels: 16, outChannels: 32, height: 9, width: 9, kernel: 3, stride: 2, padding: 1),
+    Conv2DShape(batch: 3, inChannels: 32, outChannels: 16, height: 5, width: 5, kernel: 1),
+    Conv2DShape(batch: 2, inChannels: 17, outChannels: 32, height: 6, width: 10, kernel: 3, stride: 1, padding: 1),
+  ]
+
+  /// x rounded to the nearest bfloat16 (ties to even), as oneDNN's reorders round.
+  func bf16(_ v: Float) -> Float {
+    let bits = v.bitPattern
+    return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+  }
+
+  /// Forward, dx, dW and db of every blocked shape at `precision` against direct loops in double precision
+  /// over the operands the primitives read (`round`ed: identity for fp32, bf16 rounding for bf16), within
+  /// `tolerance`; returns the largest difference of the outputs from the unrounded fp32 reference.
+  @discardableResult
+  func checkBlockedLayouts(_ precision: Precision, round: (Float) -> Float, tolerance: Double) -> Double {
+    var departure = 0.0
+    for (i, s) in blockedShapes.enumerated() {
       let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: 300 + UInt64(i))
       let w = randomTensor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], seed: 400 + UInt64(i))
       let b = randomTensor([s.outChannels], seed: 500 + UInt64(i))
       let dy = randomTensor([s.batch, s.outChannels, s.outHeight, s.outWidth], seed: 600 + UInt64(i))
       let ws = Conv2DWorkspace()
+      ws.precision = precision
       let out = Tensor(dy.shape), dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
       Conv2DOp.forward(x: x.data, shape: s, weight: w.data, bias: b.data, out: out.data, workspace: ws)
       Conv2DOp.backward(dOut: dy.data, x: x.data, shape: s, weight: w.data, dx: dx.data, dWeight: dw.data,
                         dBias: db.data, workspace: ws)
-      let ref = naive(x, w, b, s), (rdx, rdw) = naiveBackward(x, w, dy, s)
-      for j in 0..<ref.count { XCTAssertEqual(Double(out[j]), ref[j], accuracy: 1e-3, "\(s) out[\(j)]") }
-      for j in 0..<rdx.count { XCTAssertEqual(Double(dx[j]), rdx[j], accuracy: 1e-3, "\(s) dx[\(j)]") }
-      for j in 0..<rdw.count { XCTAssertEqual(Double(dw[j]), rdw[j], accuracy: 1e-3, "\(s) dw[\(j)]") }
+      func rounded(_ t: Tensor) -> Tensor {
+        let r = Tensor(t.shape)
+        for j in 0..<t.count { r[j] = round(t[j]) }
+        return r
+      }
+      let (rx, rw, rdy) = (rounded(x), rounded(w), rounded(dy))
+      let ref = naive(rx, rw, b, s), (rdx, rdw) = naiveBackward(rx, rw, rdy, s), exact = naive(x, w, b, s)
+      for j in 0..<ref.count {
+        XCTAssertEqual(Double(out[j]), ref[j], accuracy: tolerance, "\(precision) \(s) out[\(j)]")
+        departure = max(departure, abs(Double(out[j]) - exact[j]))
+      }
+      for j in 0..<rdx.count { XCTAssertEqual(Double(dx[j]), rdx[j], accuracy: tolerance, "\(precision) \(s) dx[\(j)]") }
+      for j in 0..<rdw.count { XCTAssertEqual(Double(dw[j]), rdw[j], accuracy: tolerance, "\(precision) \(s) dw[\(j)]") }
       for c in 0..<s.outChannels {
         var sum = 0.0
         for n in 0..<s.batch {
-          for q in 0..<s.outPlane { sum += Double(dy[(n * s.outChannels + c) * s.outPlane + q]) }
+          for q in 0..<s.outPlane { sum += Double(rdy[(n * s.outChannels + c) * s.outPlane + q]) }
         }
-        XCTAssertEqual(Double(db[c]), sum, accuracy: 1e-3, "\(s) db[\(c)]")
+        XCTAssertEqual(Double(db[c]), sum, accuracy: tolerance, "\(precision) \(s) db[\(c)]")
       }
     }
+    return departure
+  }
+
+  func testBlockedLayoutsMatchDirectLoops() {
+    checkBlockedLayouts(.fp32, round: { $0 }, tolerance: 1e-3)
+  }
+
+  /// bf16 operands: the results are those of exact arithmetic on the bf16-rounded source, weights and output
+  /// gradient (fp32 accumulation adds only fp32 rounding), and they differ from the fp32 results by the
+  /// operands' rounding, so bf16 really ran.
+  func testBF16RoundsTheOperandsAndAccumulatesInFP32() {
+    let departure = checkBlockedLayouts(.bf16, round: bf16, tolerance: 2e-3)
+    XCTAssertGreaterThan(departure, 1e-3, "bf16 outputs equal fp32's: the operands were not rounded")
   }
 
   func testParameterGradientsAccumulateAndDxHonoursAccumulate() {

@@ -95,6 +95,33 @@ final class UNetTests: XCTestCase {
     }
   }
 
+  /// `--precision bf16`: the output and every gradient stay within bf16's rounding of fp32's (relative
+  /// L2 error), differ from them (bf16 ran), and switching back to fp32 gives fp32's bits again.
+  func testBF16TracksFP32AndSwitchesBack() {
+    let m = UNet(Self.microConfig(.dtr, beta: 0.5), seed: 2)
+    Self.randomise(m, seed: 4)
+    let x = Self.randomInput([3, 2, 8, 8], seed: 6), dOut = Self.randomInput([3, 2, 8, 8], seed: 7)
+    func run() -> [Float] {
+      let out = Tensor([3, 2, 8, 8])
+      m.forward(x, t: [0, 400, 999], y: [1, 2, 10], out: out)
+      m.parameters.zeroGrad()
+      m.backward(dOut)
+      return out.toArray() + m.parameters.trainable.flatMap { $0.grad.toArray() } + m.inputGradient.toArray()
+    }
+    func relativeError(_ a: [Float], _ b: [Float]) -> Double {
+      let diff = zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+      return (diff / b.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
+    }
+    let fp32 = run()
+    m.precision = .bf16
+    let bf16 = run()
+    let error = relativeError(bf16, fp32)
+    XCTAssertLessThan(error, 2e-2, "bf16 departs from fp32 by more than its rounding")
+    XCTAssertGreaterThan(error, 1e-4, "bf16 gave fp32's results: the operands were not rounded")
+    m.precision = .fp32
+    XCTAssertEqual(run().map(\.bitPattern), fp32.map(\.bitPattern))
+  }
+
   func testEachSampleUsesItsOwnTimestepRow() {
     let m = UNet(Self.microConfig(.dtr, beta: 0.5), seed: 3)
     Self.randomise(m, seed: 5)

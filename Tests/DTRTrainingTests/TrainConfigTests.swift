@@ -1,5 +1,7 @@
 import DTRDiffusion
+import DTREngine
 import DTREvaluation
+import DTRModels
 import DTRTraining
 import XCTest
 
@@ -28,5 +30,25 @@ final class TrainConfigTests: XCTestCase {
     c.evalSampler = "dpmpp2m:12"
     c.evalCfgScale = -1
     XCTAssertEqual(c.validationError, "eval cfg must be ≥ 0 (got -1.0)")
+  }
+
+  /// `precision`: fp32 by default and for configurations written before it existed, round-trips, and bf16
+  /// is refused for a DiT.
+  func testPrecisionDefaultsRoundTripsAndIsRefusedForADiT() throws {
+    var c = TrainConfig()
+    XCTAssertEqual(c.precision, .fp32)
+    var old = try JSONSerialization.jsonObject(with: Data(c.json.utf8)) as! [String: Any]
+    old.removeValue(forKey: "precision")
+    let legacy = try XCTUnwrap(TrainConfig.decodingWithDefaults(String(decoding: try JSONSerialization.data(withJSONObject: old), as: UTF8.self)))
+    XCTAssertEqual(legacy.precision, .fp32)
+    c.precision = .bf16
+    XCTAssertEqual(c.validationError, "--precision bf16 runs a UNet's convolutions in bf16; a DiT computes in fp32: use a unet-* preset or --precision fp32")
+    c.model = ModelConfig.preset("unet-tiny")!
+    XCTAssertEqual(TrainConfig.decodingWithDefaults(c.json)?.precision, .bf16)
+    XCTAssertEqual(c.validationError, Precision.bf16.unsupportedReason(), "a UNet needs only the CPU's AVX512_BF16")
+    let plain = CPUFeatures(flags: ["avx2", "fma"], modelName: "Old CPU")
+    XCTAssertEqual(Precision.bf16.unsupportedReason(on: plain),
+                   "--precision bf16 needs a CPU with AVX512_BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); Old CPU has none: use --precision fp32")
+    XCTAssertNil(Precision.fp32.unsupportedReason(on: plain))
   }
 }

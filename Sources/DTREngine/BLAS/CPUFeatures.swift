@@ -7,6 +7,11 @@ public struct CPUFeatures: Sendable {
   /// The `model name` line, if present.
   public let modelName: String
 
+  /// A CPU with these flags and model name (as `/proc/cpuinfo` spells them).
+  public init(flags: Set<String>, modelName: String) {
+    (self.flags, self.modelName) = (flags, modelName)
+  }
+
   /// Reads the features of the first CPU listed in `/proc/cpuinfo`.
   public static func current() -> CPUFeatures {
     let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""

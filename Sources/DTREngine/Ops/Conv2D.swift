@@ -10,7 +10,8 @@ import CDNNL
 /// weights and the layouts oneDNN picks (blocked channels, e.g. `nChw16c`) by reorders into scratch; an
 /// operand already in the chosen layout is passed as it is. Backward runs the backward-weights primitive
 /// (which also sums the bias gradient; the shares' partial sums are added at the end) and then the
-/// backward-data one; nothing is saved by forward.
+/// backward-data one; nothing is saved by forward. The workspace's ``Conv2DWorkspace/precision`` chooses
+/// fp32 or bf16 operands (``Precision``).
 public enum Conv2DOp {
   /// Scratch slots of a ``Conv2DLane``: an input operand, the output of the primitive, the gradient of
   /// the output, weights, weight gradient, the share's weight gradient in OIHW, bias (gradient or zeros).
@@ -25,7 +26,7 @@ public enum Conv2DOp {
     Profiler.time(.gemm) {
       let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
       ws.forEachLane(batch: s.batch) { lane, n0, images in
-        let p = lane.plan(share(s, images))
+        let p = lane.plan(share(s, images), ws.precision)
         let src = operand(x + n0 * inImage, p.src, as: p.fSrc, slot: inSlot, p, lane)
         let w = operand(weight, p.weights, as: p.fWeights, slot: weightSlot, p, lane)
         let b: UnsafeMutableRawPointer
@@ -53,7 +54,7 @@ public enum Conv2DOp {
     Profiler.time(.gemm) {
       let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
       ws.forEachLane(batch: s.batch) { lane, n0, images in
-        let p = lane.plan(share(s, images))
+        let p = lane.plan(share(s, images), ws.precision)
         let src = operand(x + n0 * inImage, p.src, as: p.wSrc, slot: inSlot, p, lane)
         var dy = operand(dOut + n0 * outImage, p.dst, as: p.wDiffDst, slot: gradSlot, p, lane)
         let dw = lane.scratch(partialSlot, for: p.weights).assumingMemoryBound(to: Float.self)
@@ -75,7 +76,7 @@ public enum Conv2DOp {
         }
       }
       for (lane, _, images) in ws.shares(batch: s.batch) {
-        let p = lane.plan(share(s, images))
+        let p = lane.plan(share(s, images), ws.precision)
         add(lane.scratch(partialSlot, for: p.weights), into: dWeight, s.weightCount)
         if let dBias { add(lane.scratch(biasSlot, for: p.bias), into: dBias, s.outChannels) }
       }

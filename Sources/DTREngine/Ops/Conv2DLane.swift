@@ -4,7 +4,7 @@ import CDNNL
 /// has run (see ``Conv2DPlan``; lanes never share primitives, so their scratchpads never meet) and scratch
 /// buffers for operands in oneDNN's blocked layouts, grown on first use and then reused.
 final class Conv2DLane {
-  private var plans: [Conv2DShape: Conv2DPlan] = [:]
+  private var plans: [PlanKey: Conv2DPlan] = [:]
   private var buffers: [Tensor] = []
   let stream: dnnl_stream_t
 
@@ -22,11 +22,16 @@ final class Conv2DLane {
   /// Floats currently allocated in scratch buffers.
   var capacity: Int { buffers.reduce(0) { $0 + $1.capacity } }
 
-  /// The primitives for `shape`, created on first use.
-  func plan(_ shape: Conv2DShape) -> Conv2DPlan {
-    if let p = plans[shape] { return p }
-    let p = Conv2DPlan(shape)
-    plans[shape] = p
+  private struct PlanKey: Hashable {
+    let shape: Conv2DShape, precision: Precision
+  }
+
+  /// The primitives for `shape` at `precision`, created on first use.
+  func plan(_ shape: Conv2DShape, _ precision: Precision) -> Conv2DPlan {
+    let key = PlanKey(shape: shape, precision: precision)
+    if let p = plans[key] { return p }
+    let p = Conv2DPlan(shape, precision: precision)
+    plans[key] = p
     return p
   }
 

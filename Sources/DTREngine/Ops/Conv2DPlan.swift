@@ -3,6 +3,9 @@ import CDNNL
 /// The oneDNN primitives of one ``Conv2DShape``: forward, backward-data and backward-weights, created
 /// once (creating a primitive compiles its kernel), with the layouts each chose ("any" lets oneDNN pick
 /// its blocked layouts, e.g. `nChw16c`) and the reorders between those and the caller's NCHW / OIHW.
+/// With ``Precision/bf16`` the operands each primitive reads (source, weights, output gradient) are bf16,
+/// so the reorders into its layouts also round them; what it writes (output, input gradient, weight
+/// gradient, bias gradient) stays f32.
 final class Conv2DPlan {
   /// The caller's layouts: `src`/`dst` NCHW, `weights` OIHW, `bias` a vector.
   let src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t
@@ -20,15 +23,20 @@ final class Conv2DPlan {
     let from: [UInt8], to: [UInt8], accumulate: Bool
   }
 
-  init(_ s: Conv2DShape) {
+  init(_ s: Conv2DShape, precision: Precision) {
     src = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], dnnl_nchw)
     dst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], dnnl_nchw)
     weights = DNNLRuntime.descriptor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], dnnl_oihw)
     bias = DNNLRuntime.descriptor([s.outChannels], dnnl_x)
-    var anySrc = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], dnnl_format_tag_any)
-    var anyDst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], dnnl_format_tag_any)
-    var anyWeights = DNNLRuntime.descriptor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth],
-                                            dnnl_format_tag_any)
+    let read = precision == .bf16 ? dnnl_bf16 : dnnl_f32
+    let x = [s.batch, s.inChannels, s.height, s.width], y = [s.batch, s.outChannels, s.outHeight, s.outWidth]
+    let w = [s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth]
+    var anySrc = DNNLRuntime.descriptor(x, dnnl_format_tag_any, read)
+    var anyDiffSrc = DNNLRuntime.descriptor(x, dnnl_format_tag_any)
+    var anyDst = DNNLRuntime.descriptor(y, dnnl_format_tag_any)
+    var anyDiffDst = DNNLRuntime.descriptor(y, dnnl_format_tag_any, read)
+    var anyWeights = DNNLRuntime.descriptor(w, dnnl_format_tag_any, read)
+    var anyDiffWeights = DNNLRuntime.descriptor(w, dnnl_format_tag_any)
     var b = bias
     let strides: [Int64] = [Int64(s.stride), Int64(s.stride)], left: [Int64] = [Int64(s.padding), Int64(s.padding)]
     // The right/bottom padding that makes oneDNN's size formula give outHeight × outWidth exactly.
@@ -39,12 +47,12 @@ final class Conv2DPlan {
                                                          &anyWeights, &b, &anyDst, strides, left, right),
                       "dnnl_convolution_forward_desc_init for \(s)")
     let (fpd, fp) = DNNLRuntime.primitive(&fd)
-    DNNLRuntime.check(dnnl_convolution_backward_data_desc_init(&dd, dnnl_convolution_direct, &anySrc, &anyWeights,
-                                                               &anyDst, strides, left, right),
+    DNNLRuntime.check(dnnl_convolution_backward_data_desc_init(&dd, dnnl_convolution_direct, &anyDiffSrc, &anyWeights,
+                                                               &anyDiffDst, strides, left, right),
                       "dnnl_convolution_backward_data_desc_init for \(s)")
     let (dpd, dp) = DNNLRuntime.primitive(&dd, hint: fpd)
-    DNNLRuntime.check(dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &anySrc, &anyWeights,
-                                                                  &b, &anyDst, strides, left, right),
+    DNNLRuntime.check(dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &anySrc, &anyDiffWeights,
+                                                                  &b, &anyDiffDst, strides, left, right),
                       "dnnl_convolution_backward_weights_desc_init for \(s)")
     let (wpd, wp) = DNNLRuntime.primitive(&wd, hint: fpd)
     (forward, backwardData, backwardWeights) = (fp, dp, wp)

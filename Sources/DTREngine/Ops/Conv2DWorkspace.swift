@@ -5,6 +5,8 @@ import CDNNL
 /// number of convolutions that run one after another.
 public final class Conv2DWorkspace: @unchecked Sendable {
   let lanes: [Conv2DLane]
+  /// The number format of the convolutions run with this workspace (``Precision``; fp32 unless set).
+  public var precision = Precision.fp32
 
   /// An empty workspace with a lane per ``Parallel/workers``.
   public init() {

@@ -20,11 +20,13 @@ enum DNNLRuntime {
     fatalError("oneDNN \(call()) failed with status \(status.rawValue)")
   }
 
-  /// A plain (`nchw`, `oihw`, `x`) or "any layout" f32 descriptor of `dims`.
-  static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+  /// A plain (`nchw`, `oihw`, `x`) or "any layout" descriptor of `dims` holding `type` (f32 unless told).
+  static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32)
+    -> dnnl_memory_desc_t
+  {
     var md = dnnl_memory_desc_t()
     let d = dims.map(Int64.init)
-    check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag")
+    check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, type, tag), "dnnl_memory_desc_init_by_tag")
     return md
   }
 

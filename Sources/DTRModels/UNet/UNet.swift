@@ -20,6 +20,11 @@ public final class UNet: @unchecked Sendable {
     get { nil }
     set { precondition(newValue == nil, "a UNet is conditioned on class labels, not captions") }
   }
+  /// The number format of every convolution (``Precision``): fp32 unless set.
+  public var precision: Precision {
+    get { ws.conv.precision }
+    set { ws.conv.precision = newValue }
+  }
   /// dL/dx of the last ``backward(_:)``, `[N, C, H, W]`: the gradient with respect to the noisy input.
   public private(set) var inputGradient = Tensor([0])
 
