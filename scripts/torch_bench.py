@@ -5,6 +5,10 @@ AdamW, EMA; 2 threads. `--model dit` is the project's own DiT twin (python/dtr_t
 model) at `--hidden/--depth/--heads/--patch`; `--model unet-small|unet-base` is the UNet twin
 (scripts/unet_torch.py). Both use DTR routing (α 4, β 0.8).
 
+`--precision bf16` runs forward and loss under `torch.autocast("cpu", dtype=torch.bfloat16)` (PyTorch's CPU
+mixed precision: bf16 operands for convolutions and matmuls, fp32 master weights and optimizer), the
+counterpart of `dtr --precision bf16`.
+
 Prints `PARAMS n` and `BENCH steps=… ms/step=… img/s=… peak_rss=…MiB` (peak RSS of the whole process).
 `--sample N --cfg S` instead times DDIM-50 sampling of N images in one batch with classifier-free guidance
 (python/dtr_torch's sampler), as `dtr bench sample` does, and prints `BENCH_SAMPLE … img/s=…`.
@@ -41,6 +45,7 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="time DDIM-50 sampling of this many images instead")
     ap.add_argument("--cfg", type=float, default=1.5)
     ap.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -70,7 +75,8 @@ def main():
         y = torch.where(torch.rand(a.batch, generator=gen) < 0.1, torch.full_like(y, 10), y)
         t = torch.randint(0, 1000, (a.batch,), generator=gen)
         noise = torch.randn(x0.shape, generator=gen)
-        loss = F.mse_loss(model(schedule.q_sample(x0, noise, t), t, y), noise)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            loss = F.mse_loss(model(schedule.q_sample(x0, noise, t), t, y).float(), noise)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
