@@ -51,4 +51,24 @@ final class TrainConfigTests: XCTestCase {
                    "--precision bf16 needs a CPU with AVX512_BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); Old CPU has none: use --precision fp32")
     XCTAssertNil(Precision.fp32.unsupportedReason(on: plain))
   }
+
+  /// `dtr experiment --arms precision=fp32,bf16` sets each cell's precision, and a DiT base is refused for
+  /// the bf16 arm.
+  func testExperimentSweepsPrecision() throws {
+    var base = TrainConfig()
+    base.model = ModelConfig.preset("unet-tiny")!
+    let axes = [ExperimentPlan.Axis(field: "precision", values: ["fp32", "bf16"])]
+    func plan(_ base: TrainConfig) throws -> ExperimentPlan {
+      try ExperimentPlan(name: "p", base: base, axes: axes, seeds: [0], steps: 10, evalAt: [], evalSamples: 0, finalSamples: 0)
+    }
+    if let reason = Precision.bf16.unsupportedReason() {
+      XCTAssertThrowsError(try plan(base)) { XCTAssertTrue("\($0)".contains(reason), "\($0)") }
+    } else {
+      let p = try plan(base)
+      XCTAssertEqual(try p.cells.map { try p.config(for: $0).precision }, [.fp32, .bf16])
+    }
+    XCTAssertThrowsError(try plan(TrainConfig())) { e in
+      XCTAssertTrue("\(e)".contains("arm precision=bf16: --precision bf16 runs a UNet's convolutions"), "\(e)")
+    }
+  }
 }

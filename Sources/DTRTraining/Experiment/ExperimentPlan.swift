@@ -1,4 +1,5 @@
 import DTRDiffusion
+import DTREngine
 import DTREvaluation
 import DTRMetrics
 import DTRModels
@@ -11,7 +12,7 @@ import Foundation
 public struct ExperimentPlan: Codable, Sendable, Equatable {
   /// One swept field and its values, in the order given.
   public struct Axis: Codable, Sendable, Equatable {
-    /// The field (`routing`, `alpha`, `beta`, `loss-weight`, `lr`, `preset`, `t-sampling`).
+    /// The field (`routing`, `alpha`, `beta`, `loss-weight`, `lr`, `preset`, `t-sampling`, `precision`).
     public var field: String
     /// Its values as typed.
     public var values: [String]
@@ -34,7 +35,7 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
   }
 
   /// The fields that may be swept.
-  public static let sweepable = ["routing", "alpha", "beta", "loss-weight", "lr", "preset", "t-sampling"]
+  public static let sweepable = ["routing", "alpha", "beta", "loss-weight", "lr", "preset", "t-sampling", "precision"]
 
   /// The experiment's name (its folder under `experiments/`).
   public var name: String
@@ -137,6 +138,9 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
     case "t-sampling":
       guard let s = TimestepSampler(rawValue: value) else { throw TrainingError("--arms t-sampling=\(value): use uniform or stratified") }
       c.tSampling = s
+    case "precision":
+      guard let p = Precision(rawValue: value) else { throw TrainingError("--arms precision=\(value): use fp32 or bf16") }
+      c.precision = p
     case "preset":
       guard var m = ModelConfig.preset(value) else { throw TrainingError("--arms preset=\(value): unknown preset") }
       (m.routing, m.alpha, m.beta, m.routingSeed, m.numClasses) = (c.model.routing, c.model.alpha, c.model.beta, c.model.routingSeed,
