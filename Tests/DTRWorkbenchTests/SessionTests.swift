@@ -1,3 +1,4 @@
+import DTREngine
 import DTRTraining
 import DTRWorkbench
 import XCTest
@@ -63,6 +64,16 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(m.log.last?.text, "run ended: stopped after epoch 1")
     m.apply(Fixtures.at(12, .runEnd(RunEnd(reason: "finished", epoch: 1))))
     XCTAssertEqual(m.runState, .finished)
+  }
+
+  /// A bf16 run says so where it starts; an fp32 run (the default) says nothing about precision.
+  func testRunStartNamesABF16Run() {
+    XCTAssertEqual(Fixtures.model([Fixtures.runStart()]).log.first?.text, "run started (preset tiny)")
+    guard case .runStart(var s) = Fixtures.runStart().payload else { return XCTFail("not a run_start") }
+    s.config.precision = .bf16
+    let m = Fixtures.model([Fixtures.at(0, .runStart(s))])
+    XCTAssertEqual(m.config?.precision, .bf16)
+    XCTAssertEqual(m.log.first?.text, "run started (preset tiny, bf16)")
   }
 
   /// Withdrawn or refused staged changes leave every view; the answer to a command this view sent undoes

@@ -1,3 +1,4 @@
+import DTREngine
 import DTRModels
 import DTRTraining
 import Foundation
@@ -16,6 +17,8 @@ public struct WorkbenchModel: Sendable {
     public var alpha, beta, lr: Double?
     public var seed: UInt64?
     public var preset: String?
+    /// The convolutions' number format.
+    public var precision: Precision?
     /// The network configuration.
     public var model: ModelConfig?
 
@@ -27,6 +30,7 @@ public struct WorkbenchModel: Sendable {
       totalSteps = start.totalSteps > 0 ? start.totalSteps : nil
       epochs = stepsPerEpoch.map { spe in c.steps > 0 ? (c.steps + spe - 1) / spe : c.epochs }
       (routing, alpha, beta, lr, seed, preset, model) = (m.routing, m.alpha, m.beta, c.lr, c.seed, c.preset, m)
+      precision = c.precision
     }
 
     /// The routed blocks of the run's network (none until the configuration is known).
@@ -266,7 +270,7 @@ public struct WorkbenchModel: Sendable {
       if start.epoch > 0 || epoch == nil { epoch = start.epoch + 1 }
       imagesPerSecond = nil
       note(e, (start.resumed ? "run resumed at step \(Format.count(e.step))" : "run started")
-        + (c.preset.map { " (preset \($0))" } ?? ""), .good)
+        + (c.preset.map { " (preset \($0)\(c.precision == .bf16 ? ", bf16" : ""))" } ?? ""), .good)
     case .step(let m):
       if let l = m.loss {
         lossHistory.append(step: e.step, loss: l)
