@@ -54,7 +54,7 @@ let package = Package(
             dependencies: ["DTREngine", "DTRFormats", "DTRData", "DTRModels", "DTRDiffusion", "DTREvaluation"],
             swiftSettings: fast),
     // workbench floor
-    .target(name: "DTRWorkbench", dependencies: ["DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
+    .target(name: "DTRWorkbench", dependencies: ["DTREngine", "DTRFormats", "DTRModels", "DTRTraining", "CNcursesw"],
             swiftSettings: fast),
     // CLI
     .executableTarget(

@@ -5,7 +5,7 @@ AdamW, EMA; 2 threads. `--model dit` is the project's own DiT twin (python/dtr_t
 model) at `--hidden/--depth/--heads/--patch`; `--model unet-small|unet-base` is the UNet twin
 (scripts/unet_torch.py). Both use DTR routing (α 4, β 0.8).
 
-`--precision bf16` runs forward and loss under `torch.autocast("cpu", dtype=torch.bfloat16)` (PyTorch's CPU
+`--precision bf16` runs forward and loss (and sampling) under `torch.autocast("cpu", dtype=torch.bfloat16)` (PyTorch's CPU
 mixed precision: bf16 operands for convolutions and matmuls, fp32 master weights and optimizer), the
 counterpart of `dtr --precision bf16`.
 
@@ -59,8 +59,9 @@ def main():
     if a.sample:
         model.eval()
         t0 = time.perf_counter()
-        sample(model, schedule, torch.randint(0, 10, (a.sample,), generator=gen),
-               torch.randn((a.sample, 1, 28, 28), generator=gen), "ddim:50", cfg=a.cfg)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            sample(model, schedule, torch.randint(0, 10, (a.sample,), generator=gen),
+                   torch.randn((a.sample, 1, 28, 28), generator=gen), "ddim:50", cfg=a.cfg)
         print(f"BENCH_SAMPLE n={a.sample} cfg={a.cfg} img/s={a.sample / (time.perf_counter() - t0):.3f}", flush=True)
         return
     params = [p for p in model.parameters() if p.requires_grad]

@@ -160,8 +160,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   /// the fix, or nil: bf16 covers a UNet's convolutions (oneDNN), not a DiT's sgemm GEMMs.
   public func precisionError(_ precision: Precision) -> String? {
     guard precision == .bf16 else { return nil }
-    if arch != .unet { return "--precision bf16 runs a UNet's convolutions in bf16; a DiT computes in fp32: use a unet-* preset or --precision fp32" }
-    return precision.unsupportedReason()
+    if arch != .unet { return "--precision bf16 covers a UNet's convolutions; this model is a DiT, which computes in fp32: use --precision fp32" }
+    return precision.unsupportedReason().map { "--precision \($0): use --precision fp32" }
   }
 
   private var ditValidationError: String? {

@@ -57,7 +57,7 @@ struct BenchFIDSteps: ParsableCommand {
     let fidName = MetricSuite.fidName(samples: n)
     if !json {
       let guidance = config.model.conditional ? "cfg \(scale)" : "unconditional"
-      print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(guidance), seed \(seed), batch \(batch)")
+      print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(guidance), seed \(seed), batch \(batch), \(model.precision)")
       print("CPU: \(CPUFeatures.current().modelName), \(Parallel.workers) workers\n")
       print("| sampler | model calls | \(fidName) | KID | seconds (sampling + features + metrics) |")
       print("|---|---|---|---|---|")
@@ -74,7 +74,8 @@ struct BenchFIDSteps: ParsableCommand {
       let features = (phaseStart[.metrics] ?? started).timeIntervalSince(phaseStart[.features] ?? started)
       out.emit(["sampler": sampler.description, "calls": sampler.steps, "fid": r.fid, "kid": r.kid, "kid_std": r.kidStd,
                 "seconds": r.seconds, "sampling_seconds": sampling, "feature_seconds": features,
-                "metric_seconds": r.seconds - sampling - features, "samples": n, "cfg": scale],
+                "metric_seconds": r.seconds - sampling - features, "samples": n, "cfg": scale,
+                "precision": model.precision.rawValue],
                row: String(format: "| %@ | %d | %.2f | %.2f ± %.2f | %.1f (%.1f + %.1f + %.1f) |", sampler.description,
                            sampler.steps, r.fid, r.kid, r.kidStd, r.seconds, sampling, features,
                            r.seconds - sampling - features))

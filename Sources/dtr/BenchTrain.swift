@@ -22,7 +22,7 @@ struct BenchTrain: ParsableCommand {
     var cfg = TrainConfig()
     cfg.preset = modelOptions.presetName
     cfg.model = try modelOptions.config(seed: 0)
-    cfg.precision = try PrecisionFlag.parse(modelOptions.precision, for: cfg.model)
+    cfg.precision = try PrecisionFlag.check(modelOptions.precision, for: cfg.model)
     cfg.batch = batch
     cfg.steps = steps + 2
     cfg.sampleEveryEpochs = 0
@@ -97,7 +97,7 @@ struct BenchSample: ParsableCommand {
     let sampler = sampling.parsed(default: Sampler(.ddim, steps: 50)), cfg = sampling.cfg
     let mc = try modelOptions.config(seed: 0)
     let net = mc.build(seed: 0)
-    net.precision = try PrecisionFlag.parse(modelOptions.precision, for: mc)
+    net.precision = try PrecisionFlag.check(modelOptions.precision, for: mc)
     var rng = SplitMix64(seed: 1)
     for p in net.parameters.trainable { rng.fillNormal(p.value.data, count: p.value.count, std: 0.02) }
     // All n images in one batch, as the throughput figures have always been measured.

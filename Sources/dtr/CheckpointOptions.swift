@@ -1,5 +1,6 @@
 import ArgumentParser
 import DTRDiffusion
+import DTREngine
 import DTREvaluation
 import DTRModels
 import DTRTraining
@@ -8,7 +9,7 @@ import DTRTraining
 struct CheckpointOptions: ParsableArguments {
   @Option(help: "Checkpoint (.safetensors) written by dtr train.") var checkpoint: String
   @Option(help: "Weights: ema or model.") var weights = "ema"
-  @Option(help: ArgumentHelp(stringLiteral: PrecisionFlag.help)) var precision: String?
+  @Option(help: PrecisionFlag.help) var precision: Precision?
 
   func validate() throws {
     if Checkpoint.Weights(rawValue: weights) == nil { throw ValidationError("--weights must be ema or model") }
@@ -18,7 +19,7 @@ struct CheckpointOptions: ParsableArguments {
   /// (fp32 unless given, whatever precision the run trained at).
   func load() throws -> (TrainConfig, any DenoisingNetwork) {
     let (config, net) = try Checkpoint.loadNetwork(at: checkpoint, weights: Checkpoint.Weights(rawValue: weights)!)
-    net.precision = try PrecisionFlag.parse(precision, for: net.config)
+    net.precision = try PrecisionFlag.check(precision, for: net.config)
     return (config, net)
   }
 }

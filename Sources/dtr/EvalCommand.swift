@@ -58,6 +58,7 @@ struct Eval: ParsableCommand {
     let conditioning = config.model.conditional ? "cfg \(cfg), balanced labels" : "unconditional"
     try printReport(report, json: json, details: [
       ("checkpoint", checkpoint), ("weights", source.weights), ("sampler", "\(sampler) (\(conditioning))"), ("seed", "\(seed)"),
+      ("precision", model.precision.rawValue),
     ])
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DTREngine
 import DTRModels
 
 /// Flags that choose and shape the network; shared by `train` and `bench`.
@@ -18,12 +19,12 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "DTR shift ratio α (> 0; default 4).") var alpha: Double?
   @Option(help: "DTR window width β (0 < β ≤ 1; 1 = no routing; default 0.8).") var beta: Double?
   @Flag(help: "Train an unconditional model (default: 10 Fashion-MNIST classes).") var uncond = false
-  @Option(help: ArgumentHelp(stringLiteral: PrecisionFlag.help)) var precision: String?
+  @Option(help: PrecisionFlag.help) var precision: Precision?
 
   /// The preset named, or ``ModelConfig/defaultPreset``.
   var presetName: String { preset ?? ModelConfig.defaultPreset }
 
-  /// The shape flags given explicitly (everything but α and β), as typed.
+  /// The shape flags given explicitly (everything but α, β and the precision), as typed.
   var explicitShapeFlags: [String] {
     [("--preset", preset != nil), ("--hidden", hidden != nil), ("--depth", depth != nil), ("--heads", heads != nil),
      ("--patch", patch != nil), ("--base-channels", baseChannels != nil), ("--channel-mult", channelMult != nil),

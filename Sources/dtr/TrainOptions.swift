@@ -111,10 +111,7 @@ struct TrainOptions: ParsableArguments {
     if let b = model.beta {
       out.append(TrainOverride("--beta", .hyperparameter(.beta), apply: { $0.model.beta = b }, describe: { "\($0.model.beta)" }))
     }
-    if let text = model.precision {
-      guard let p = Precision(rawValue: text) else { throw CLIError("unknown precision '\(text)'; use fp32 or bf16") }
-      add("--precision", p, .plan, \.precision)
-    }
+    add("--precision", model.precision, .plan, \.precision)
     add("--lr", lr, .hyperparameter(.lr), \.lr)
     add("--weight-decay", weightDecay, .fixed, \.weightDecay)
     add("--lr-schedule", lrSchedule, .fixed, \.lrSchedule)

@@ -42,13 +42,14 @@ final class TrainConfigTests: XCTestCase {
     let legacy = try XCTUnwrap(TrainConfig.decodingWithDefaults(String(decoding: try JSONSerialization.data(withJSONObject: old), as: UTF8.self)))
     XCTAssertEqual(legacy.precision, .fp32)
     c.precision = .bf16
-    XCTAssertEqual(c.validationError, "--precision bf16 runs a UNet's convolutions in bf16; a DiT computes in fp32: use a unet-* preset or --precision fp32")
+    XCTAssertEqual(c.validationError, "--precision bf16 covers a UNet's convolutions; this model is a DiT, which computes in fp32: use --precision fp32")
     c.model = ModelConfig.preset("unet-tiny")!
     XCTAssertEqual(TrainConfig.decodingWithDefaults(c.json)?.precision, .bf16)
-    XCTAssertEqual(c.validationError, Precision.bf16.unsupportedReason(), "a UNet needs only the CPU's AVX512_BF16")
+    XCTAssertEqual(c.validationError, Precision.bf16.unsupportedReason().map { "--precision \($0): use --precision fp32" },
+                   "a UNet needs only the CPU's AVX512_BF16")
     let plain = CPUFeatures(flags: ["avx2", "fma"], modelName: "Old CPU")
     XCTAssertEqual(Precision.bf16.unsupportedReason(on: plain),
-                   "--precision bf16 needs a CPU with AVX512_BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); Old CPU has none: use --precision fp32")
+                   "bf16 needs a CPU with AVX512_BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); Old CPU has none")
     XCTAssertNil(Precision.fp32.unsupportedReason(on: plain))
   }
 
@@ -68,7 +69,7 @@ final class TrainConfigTests: XCTestCase {
       XCTAssertEqual(try p.cells.map { try p.config(for: $0).precision }, [.fp32, .bf16])
     }
     XCTAssertThrowsError(try plan(TrainConfig())) { e in
-      XCTAssertTrue("\(e)".contains("arm precision=bf16: --precision bf16 runs a UNet's convolutions"), "\(e)")
+      XCTAssertTrue("\(e)".contains("arm precision=bf16: --precision bf16 covers a UNet's convolutions"), "\(e)")
     }
   }
 }

@@ -26,14 +26,17 @@ public struct CPUFeatures: Sendable {
     return CPUFeatures(flags: flags, modelName: model)
   }
 
+  /// Whether the CPU has AVX-512 F, BW, VL, DQ and CD (Skylake-X and later, Zen 4 and later): what
+  /// OpenBLAS's SkylakeX kernel and oneDNN's `avx512_core` kernels (bf16 ones included, emulated without
+  /// AVX512_BF16) need.
+  public var hasAVX512Core: Bool { ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(flags.contains) }
+
   /// The fastest OpenBLAS 0.3.21 core type this CPU can execute, most capable first, or `nil` to leave
   /// the choice to OpenBLAS. 0.3.21 does not recognise recent AVX-512 CPUs and falls back to the SSE3
   /// `Prescott` kernel (about 4× slower here), so a capable CPU is named explicitly.
   public var preferredCoreTypes: [String] {
     var out: [String] = []
-    if ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(flags.contains) {
-      out.append("SkylakeX")
-    }
+    if hasAVX512Core { out.append("SkylakeX") }
     if flags.contains("avx2") && flags.contains("fma") { out.append("Haswell") }
     out.append("Prescott")
     return out

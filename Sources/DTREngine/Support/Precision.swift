@@ -11,10 +11,10 @@ public enum Precision: String, Sendable, Codable, CaseIterable {
   /// bf16 convolution operands, fp32 accumulation and master weights.
   case bf16
 
-  /// Why `cpu` cannot run this precision at speed, as one line naming the fix, or nil.
+  /// Why `cpu` cannot run this precision at speed, or nil.
   public func unsupportedReason(on cpu: CPUFeatures = .current()) -> String? {
     guard self == .bf16, !(cpu.flags.contains("avx512_bf16") && cpu.flags.contains("avx512bw")) else { return nil }
-    return "--precision bf16 needs a CPU with AVX512_BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 "
-      + "and later); \(cpu.modelName) has none: use --precision fp32"
+    return "bf16 needs a CPU with AVX512_BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); "
+      + "\(cpu.modelName) has none"
   }
 }

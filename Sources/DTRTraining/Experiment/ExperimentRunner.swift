@@ -106,7 +106,8 @@ public final class ExperimentRunner: @unchecked Sendable {
 
   /// Scores a cell that finished training: its final EMA weights on ``ExperimentPlan/finalSamples`` images (the same noises and
   /// labels for every cell), or for a captions run on as many fixed caption layouts (``CaptionProbe``: the same layouts
-  /// and noises for every cell), and writes `final.json`.
+  /// and noises for every cell), and writes `final.json`. It samples in fp32 whatever precision the cell trained at, so arms
+  /// that differ in `precision` are scored alike (their in-training probes sample at the run's precision).
   public func scoreFinal(_ cell: ExperimentPlan.Cell, progress: ((Int, Int) -> Void)? = nil) throws -> FinalMetrics {
     let (config, model) = try Checkpoint.loadNetwork(at: folder(cell).last)
     let evaluator = try Evaluator.load()

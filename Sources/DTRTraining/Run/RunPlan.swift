@@ -5,7 +5,7 @@ import Foundation
 public struct TrainOverride: @unchecked Sendable {
   /// How a flag may treat a run that already exists.
   public enum Kind: Sendable, Equatable {
-    /// Part of the plan that may change on resume (length, cadences, keep-K, grid sampler).
+    /// Part of the plan that may change on resume (length, cadences, keep-K, grid sampler, precision).
     case plan
     /// A steerable hyperparameter: on resume, applied and logged as a change.
     case hyperparameter(Hyperparameter)
