@@ -22,42 +22,41 @@ enum PlaneOps {
     }
   }
 
-  /// ADM's scale-shift norm output stage: `modulated = x·(1 + scale[n, c]) + shift[n, c]` and
-  /// `out = SiLU(modulated)`; `scale`/`shift` rows are read with `stride` (the fused `[N, 2C]` projection).
+  /// ADM's scale-shift norm output stage: `out = SiLU(x·(1 + scale[n, c]) + shift[n, c])`; `scale`/`shift`
+  /// rows are read with `stride` (the fused `[N, 2C]` projection). The modulated value is not kept: backward
+  /// recomputes it from `x` as it reads `x` anyway, which saves a buffer per block and a pass.
   static func modulateSiLU(_ x: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                           stride: Int, batch: Int, channels: Int, plane: Int,
-                           modulated: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+                           stride: Int, batch: Int, channels: Int, plane: Int, out: UnsafeMutablePointer<Float>) {
     Parallel.forRange(batch * channels, minChunk: chunk(plane)) { s, e in
       for item in s..<e {
         let n = item / channels, c = item % channels
         let a = 1 + scale[n * stride + c], b = shift[n * stride + c]
-        let src = x + item * plane, mod = modulated + item * plane, dst = out + item * plane
+        let src = x + item * plane, dst = out + item * plane
         for p in 0..<plane {
           let v = src[p] * a + b
-          mod[p] = v
           dst[p] = v * FastMath.sigmoid(v)
         }
       }
     }
   }
 
-  /// Gradients of ``modulateSiLU(_:scale:shift:stride:batch:channels:plane:modulated:out:)``: `dx` is
-  /// overwritten (it may alias `dOut`); `dScale`/`dShift` rows (same stride) are overwritten.
-  static func modulateSiLUBackward(_ dOut: UnsafePointer<Float>, x: UnsafePointer<Float>,
-                                   modulated: UnsafePointer<Float>, scale: UnsafePointer<Float>, stride: Int,
-                                   batch: Int, channels: Int, plane: Int, dx: UnsafeMutablePointer<Float>,
-                                   dScale: UnsafeMutablePointer<Float>, dShift: UnsafeMutablePointer<Float>) {
+  /// Gradients of ``modulateSiLU(_:scale:shift:stride:batch:channels:plane:out:)``: `dx` is overwritten (it
+  /// may alias `dOut`); `dScale`/`dShift` rows (same stride) are overwritten.
+  static func modulateSiLUBackward(_ dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, scale: UnsafePointer<Float>,
+                                   shift: UnsafePointer<Float>, stride: Int, batch: Int, channels: Int, plane: Int,
+                                   dx: UnsafeMutablePointer<Float>, dScale: UnsafeMutablePointer<Float>,
+                                   dShift: UnsafeMutablePointer<Float>) {
     Parallel.forRange(batch * channels, minChunk: chunk(plane)) { s, e in
       for item in s..<e {
         let n = item / channels, c = item % channels
-        let a = 1 + scale[n * stride + c]
-        let g = dOut + item * plane, src = x + item * plane, mod = modulated + item * plane, d = dx + item * plane
-        // dv = dOut·SiLU'(modulated) into d, then its sums and the scaling: separate loops that vectorise (a
+        let a = 1 + scale[n * stride + c], b = shift[n * stride + c]
+        let g = dOut + item * plane, src = x + item * plane, d = dx + item * plane
+        // dv = dOut·SiLU'(x·a + b) into d, then its sums and the scaling: separate loops that vectorise (a
         // loop carrying the two float sums, or an in-place one through LLVM's overlap check, runs scalar).
         if UnsafePointer(d) == g {
-          for p in 0..<plane { d[p] *= FastMath.siluDerivative(mod[p]) }
+          for p in 0..<plane { d[p] *= FastMath.siluDerivative(src[p] * a + b) }
         } else {
-          for p in 0..<plane { d[p] = g[p] * FastMath.siluDerivative(mod[p]) }
+          for p in 0..<plane { d[p] = g[p] * FastMath.siluDerivative(src[p] * a + b) }
         }
         dScale[n * stride + c] = Kernels.dot(d, src, plane)
         dShift[n * stride + c] = Kernels.sum(d, plane)

@@ -22,7 +22,7 @@ final class ResBlock: UNetModule {
   private var input: UnsafePointer<Float>?
   private(set) var out = Tensor([0])
   private var maskRows = Tensor([0]), masked = Tensor([0]), g1 = Tensor([0]), s1 = Tensor([0]), h1 = Tensor([0])
-  private var e = Tensor([0]), g2 = Tensor([0]), m2 = Tensor([0]), s2 = Tensor([0])
+  private var e = Tensor([0]), g2 = Tensor([0]), s2 = Tensor([0])
   private var mean1 = Tensor([0]), rstd1 = Tensor([0]), mean2 = Tensor([0]), rstd2 = Tensor([0])
 
   init(_ store: ParameterStore, _ prefix: String, inChannels: Int, outChannels: Int, side: Int, embed: Int,
@@ -48,7 +48,7 @@ final class ResBlock: UNetModule {
     capacity = n
     let xin = n * cin * plane, xout = n * cout * plane
     maskRows = Tensor([n * cin]); masked = Tensor([xin]); g1 = Tensor([xin]); s1 = Tensor([xin])
-    h1 = Tensor([xout]); e = Tensor([n * 2 * cout]); g2 = Tensor([xout]); m2 = Tensor([xout]); s2 = Tensor([xout])
+    h1 = Tensor([xout]); e = Tensor([n * 2 * cout]); g2 = Tensor([xout]); s2 = Tensor([xout])
     out = Tensor([xout])
     mean1 = Tensor([n * norm1.groups]); rstd1 = Tensor([n * norm1.groups])
     mean2 = Tensor([n * norm2.groups]); rstd2 = Tensor([n * norm2.groups])
@@ -69,7 +69,7 @@ final class ResBlock: UNetModule {
     embProj.forward(step.emb, rows: N, e.data)
     norm2.forward(h1.data, batch: N, plane: plane, out: g2.data, mean: mean2.data, rstd: rstd2.data)
     PlaneOps.modulateSiLU(g2.data, scale: e.data, shift: e.data + cout, stride: 2 * cout, batch: N, channels: cout,
-                          plane: plane, modulated: m2.data, out: s2.data)
+                          plane: plane, out: s2.data)
     conv2.forward(s2.data, batch: N, side: side, out: out.data, ws: ws.conv)
     if let skip {
       skip.forward(x, batch: N, side: side, out: ws.t0.data, ws: ws.conv)
@@ -89,7 +89,7 @@ final class ResBlock: UNetModule {
     }
     // out_layers and emb_layers
     conv2.backward(dOut, x: s2.data, batch: N, side: side, dx: t0, ws: ws.conv)
-    PlaneOps.modulateSiLUBackward(t0, x: g2.data, modulated: m2.data, scale: e.data, stride: 2 * cout, batch: N,
+    PlaneOps.modulateSiLUBackward(t0, x: g2.data, scale: e.data, shift: e.data + cout, stride: 2 * cout, batch: N,
                                   channels: cout, plane: plane, dx: t0, dScale: dE, dShift: dE + cout)
     embProj.backward(dE, x: step.emb, rows: N, dx: step.dEmb, accumulate: true)
     norm2.backward(t0, x: h1.data, batch: N, plane: plane, mean: mean2.data, rstd: rstd2.data, dx: t1, ws: ws)
