@@ -6,9 +6,9 @@ import CDNNL
 /// oneDNN single-threaded on its share with its own primitives and scratch. (oneDNN's own OpenMP team
 /// spin-waits between regions and then fights the engine's spinning workers for the cores; measured in
 /// docs/performance.md, "Levers weighed" and the quiet oneDNN table.) Each shape's primitives are
-/// created once per lane (``Conv2DPlan``). Operands cross between the caller's NCHW activations / OIHW
-/// weights and the layouts oneDNN picks (blocked channels, e.g. `nChw16c`) by reorders into scratch; an
-/// operand already in the chosen layout is passed as it is. Backward runs the backward-weights primitive
+/// created once per lane (``Conv2DPlan``). Operands cross between the caller's activations (NCHW, or
+/// channel-blocked: ``Conv2DLayouts``) / OIHW weights and the layouts oneDNN picks (blocked channels, e.g.
+/// `nChw16c`) by reorders into scratch; an operand already in the chosen layout is passed as it is. Backward runs the backward-weights primitive
 /// (which also sums the bias gradient; the shares' partial sums are added at the end) and then the
 /// backward-data one; nothing is saved by forward. The workspace's ``Conv2DWorkspace/precision`` chooses
 /// fp32 or bf16 operands (``Precision``).
@@ -18,15 +18,15 @@ public enum Conv2DOp {
   private static let inSlot = 0, outSlot = 1, gradSlot = 2, weightSlot = 3, weightGradSlot = 4, partialSlot = 5,
     biasSlot = 6
 
-  /// `out[N, Cout, Hout, Wout] = conv(x[N, Cin, H, W], weight) + bias`.
+  /// `out[N, Cout, Hout, Wout] = conv(x[N, Cin, H, W], weight) + bias`, x and out laid out as `layouts` say.
   public static func forward(
     x: UnsafePointer<Float>, shape s: Conv2DShape, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    out: UnsafeMutablePointer<Float>, workspace ws: Conv2DWorkspace
+    out: UnsafeMutablePointer<Float>, layouts: Conv2DLayouts = .planar, workspace ws: Conv2DWorkspace
   ) {
     Profiler.time(.gemm) {
-      let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
+      let (inImage, outImage) = imageSizes(s, layouts)
       ws.forEachLane(batch: s.batch) { lane, n0, images in
-        let p = lane.plan(share(s, images), ws.precision)
+        let p = lane.plan(share(s, images), ws.precision, layouts)
         let src = operand(x + n0 * inImage, p.src, as: p.fSrc, slot: inSlot, p, lane)
         let w = operand(weight, p.weights, as: p.fWeights, slot: weightSlot, p, lane)
         let b: UnsafeMutableRawPointer
@@ -45,16 +45,18 @@ public enum Conv2DOp {
   }
 
   /// Gradients of ``forward(x:shape:weight:bias:out:workspace:)``: `dWeight` and `dBias` accumulate (`+=`);
-  /// `dx` (when wanted) is overwritten, or added to when `accumulate` is set.
+  /// `dx` (when wanted) is overwritten, or added to when `accumulate` is set. x, dx and dOut are laid out as
+  /// `layouts` say.
   public static func backward(
     dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, shape s: Conv2DShape, weight: UnsafePointer<Float>,
     dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false,
-    dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2DWorkspace
+    dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, layouts: Conv2DLayouts = .planar,
+    workspace ws: Conv2DWorkspace
   ) {
     Profiler.time(.gemm) {
-      let inImage = s.inChannels * s.height * s.width, outImage = s.outChannels * s.outPlane
+      let (inImage, outImage) = imageSizes(s, layouts)
       ws.forEachLane(batch: s.batch) { lane, n0, images in
-        let p = lane.plan(share(s, images), ws.precision)
+        let p = lane.plan(share(s, images), ws.precision, layouts)
         let src = operand(x + n0 * inImage, p.src, as: p.wSrc, slot: inSlot, p, lane)
         var dy = operand(dOut + n0 * outImage, p.dst, as: p.wDiffDst, slot: gradSlot, p, lane)
         let dw = lane.scratch(partialSlot, for: p.weights).assumingMemoryBound(to: Float.self)
@@ -76,11 +78,17 @@ public enum Conv2DOp {
         }
       }
       for (lane, _, images) in ws.shares(batch: s.batch) {
-        let p = lane.plan(share(s, images), ws.precision)
+        let p = lane.plan(share(s, images), ws.precision, layouts)
         add(lane.scratch(partialSlot, for: p.weights), into: dWeight, s.weightCount)
         if let dBias { add(lane.scratch(biasSlot, for: p.bias), into: dBias, s.outChannels) }
       }
     }
+  }
+
+  /// Floats per image of the input and of the output as the caller stores them.
+  private static func imageSizes(_ s: Conv2DShape, _ layouts: Conv2DLayouts) -> (Int, Int) {
+    (layouts.source.storedChannels(s.inChannels) * s.height * s.width,
+     layouts.output.storedChannels(s.outChannels) * s.outPlane)
   }
 
   /// `s` for `images` of its images.

@@ -6,6 +6,7 @@ import CDNNL
 final class Conv2DLane {
   private var plans: [PlanKey: Conv2DPlan] = [:]
   private var buffers: [Tensor] = []
+  private var layoutReorders: [LayoutKey: (primitive: dnnl_primitive_t, from: dnnl_memory_desc_t, to: dnnl_memory_desc_t)] = [:]
   let stream: dnnl_stream_t
 
   init() {
@@ -16,6 +17,7 @@ final class Conv2DLane {
 
   deinit {
     plans = [:]
+    for r in layoutReorders.values { dnnl_primitive_destroy(r.primitive) }
     dnnl_stream_destroy(stream)
   }
 
@@ -23,16 +25,31 @@ final class Conv2DLane {
   var capacity: Int { buffers.reduce(0) { $0 + $1.capacity } }
 
   private struct PlanKey: Hashable {
-    let shape: Conv2DShape, precision: Precision
+    let shape: Conv2DShape, precision: Precision, layouts: Conv2DLayouts
   }
 
-  /// The primitives for `shape` at `precision`, created on first use.
-  func plan(_ shape: Conv2DShape, _ precision: Precision) -> Conv2DPlan {
-    let key = PlanKey(shape: shape, precision: precision)
+  /// The primitives for `shape` at `precision` with the caller's `layouts`, created on first use.
+  func plan(_ shape: Conv2DShape, _ precision: Precision, _ layouts: Conv2DLayouts) -> Conv2DPlan {
+    let key = PlanKey(shape: shape, precision: precision, layouts: layouts)
     if let p = plans[key] { return p }
-    let p = Conv2DPlan(shape, precision: precision)
+    let p = Conv2DPlan(shape, precision: precision, layouts: layouts)
     plans[key] = p
     return p
+  }
+
+  /// A ``LayoutReorder`` of one share: `images` images of `channels` × `plane` from `source` to `target`.
+  struct LayoutKey: Hashable {
+    let images: Int, channels: Int, plane: Int, source: ActivationLayout, target: ActivationLayout, accumulate: Bool
+  }
+
+  /// The reorder primitive (and its two layouts) for `key`, created on first use.
+  func layoutReorder(_ key: LayoutKey) -> (primitive: dnnl_primitive_t, from: dnnl_memory_desc_t, to: dnnl_memory_desc_t) {
+    if let r = layoutReorders[key] { return r }
+    let dims = [key.images, key.channels, key.plane, 1]
+    let from = DNNLRuntime.descriptor(dims, key.source.tag), to = DNNLRuntime.descriptor(dims, key.target.tag)
+    let r = (DNNLRuntime.reorder(from: from, to: to, accumulate: key.accumulate), from, to)
+    layoutReorders[key] = r
+    return r
   }
 
   /// Scratch buffer `slot`, grown to hold memory laid out as `md`.

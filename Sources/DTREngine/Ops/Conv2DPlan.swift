@@ -1,5 +1,23 @@
 import CDNNL
 
+/// The layouts in which a convolution's caller keeps its activations: `source` for the input and its
+/// gradient, `output` for the output and its gradient.
+public struct Conv2DLayouts: Hashable, Sendable {
+  /// Layout of x and dL/dx.
+  public var source: ActivationLayout
+  /// Layout of the output and dL/d(output).
+  public var output: ActivationLayout
+
+  /// Layouts for the input side and the output side.
+  public init(source: ActivationLayout, output: ActivationLayout) {
+    self.source = source
+    self.output = output
+  }
+
+  /// NCHW on both sides.
+  public static let planar = Conv2DLayouts(source: .planar, output: .planar)
+}
+
 /// The oneDNN primitives of one ``Conv2DShape``: forward, backward-data and backward-weights, created
 /// once (creating a primitive compiles its kernel), with the layouts each chose ("any" lets oneDNN pick
 /// its blocked layouts, e.g. `nChw16c`) and the reorders between those and the caller's NCHW / OIHW.
@@ -7,7 +25,7 @@ import CDNNL
 /// so the reorders into its layouts also round them; what it writes (output, input gradient, weight
 /// gradient, bias gradient) stays f32.
 final class Conv2DPlan {
-  /// The caller's layouts: `src`/`dst` NCHW, `weights` OIHW, `bias` a vector.
+  /// The caller's layouts: `src`/`dst` as the plan's ``Conv2DLayouts`` say, `weights` OIHW, `bias` a vector.
   let src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t
   let forward: dnnl_primitive_t, backwardData: dnnl_primitive_t, backwardWeights: dnnl_primitive_t
   /// Layouts chosen by the forward primitive.
@@ -23,9 +41,9 @@ final class Conv2DPlan {
     let from: [UInt8], to: [UInt8], accumulate: Bool
   }
 
-  init(_ s: Conv2DShape, precision: Precision) {
-    src = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], dnnl_nchw)
-    dst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], dnnl_nchw)
+  init(_ s: Conv2DShape, precision: Precision, layouts: Conv2DLayouts) {
+    src = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], layouts.source.tag)
+    dst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], layouts.output.tag)
     weights = DNNLRuntime.descriptor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], dnnl_oihw)
     bias = DNNLRuntime.descriptor([s.outChannels], dnnl_x)
     let read = precision == .bf16 ? dnnl_bf16 : dnnl_f32

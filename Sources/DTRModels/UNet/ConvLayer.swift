@@ -21,17 +21,20 @@ final class ConvLayer {
                 kernel: kernel, stride: stride, padding: kernel / 2)
   }
 
-  /// `out = conv(x) + b`.
-  func forward(_ x: UnsafePointer<Float>, batch: Int, side: Int, out: UnsafeMutablePointer<Float>, ws: Conv2DWorkspace) {
+  /// `out = conv(x) + b`, x and out laid out as `layouts` say.
+  func forward(_ x: UnsafePointer<Float>, batch: Int, side: Int, out: UnsafeMutablePointer<Float>,
+               layouts: Conv2DLayouts = .planar, ws: Conv2DWorkspace) {
     Conv2DOp.forward(x: x, shape: shape(batch: batch, side: side), weight: weight.value.data, bias: bias.value.data,
-                     out: out, workspace: ws)
+                     out: out, layouts: layouts, workspace: ws)
   }
 
   /// Accumulates weight and bias gradients; writes (or adds, when `accumulate`) dL/dx into `dx`.
   func backward(_ dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, batch: Int, side: Int,
-                dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false, ws: Conv2DWorkspace) {
+                dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false, layouts: Conv2DLayouts = .planar,
+                ws: Conv2DWorkspace) {
     Conv2DOp.backward(dOut: dOut, x: x, shape: shape(batch: batch, side: side), weight: weight.value.data, dx: dx,
-                      accumulate: accumulate, dWeight: weight.grad.data, dBias: bias.grad.data, workspace: ws)
+                      accumulate: accumulate, dWeight: weight.grad.data, dBias: bias.grad.data, layouts: layouts,
+                      workspace: ws)
   }
 
   /// PyTorch's default `Conv2d` initialisation (see ``Initializer/torchDefault(weight:bias:fanIn:rng:)``).

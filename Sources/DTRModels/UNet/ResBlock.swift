@@ -21,8 +21,10 @@ final class ResBlock: UNetModule {
   private var capacity = 0
   private var input: UnsafePointer<Float>?
   private(set) var out = Tensor([0])
-  private var maskRows = Tensor([0]), masked = Tensor([0]), g1 = Tensor([0]), s1 = Tensor([0]), h1 = Tensor([0])
-  private var e = Tensor([0]), g2 = Tensor([0]), s2 = Tensor([0])
+  /// The branch runs channel-blocked (``ActivationLayout/blocked``) from the block's input to its second
+  /// convolution's output: `xb` is x blocked, `s1`/`s2` the convolutions' inputs, `h1` the first one's output.
+  private var maskRows = Tensor([0]), xb = Tensor([0]), s1 = Tensor([0]), h1 = Tensor([0]), s2 = Tensor([0])
+  private var e = Tensor([0])
   private var mean1 = Tensor([0]), rstd1 = Tensor([0]), mean2 = Tensor([0]), rstd2 = Tensor([0])
 
   init(_ store: ParameterStore, _ prefix: String, inChannels: Int, outChannels: Int, side: Int, embed: Int,
@@ -46,31 +48,42 @@ final class ResBlock: UNetModule {
   func reserve(batch n: Int) {
     guard n > capacity else { return }
     capacity = n
-    let xin = n * cin * plane, xout = n * cout * plane
-    maskRows = Tensor([n * cin]); masked = Tensor([xin]); g1 = Tensor([xin]); s1 = Tensor([xin])
-    h1 = Tensor([xout]); e = Tensor([n * 2 * cout]); g2 = Tensor([xout]); s2 = Tensor([xout])
-    out = Tensor([xout])
+    let xin = n * ActivationLayout.blocked.storedChannels(cin) * plane
+    let xout = n * ActivationLayout.blocked.storedChannels(cout) * plane
+    maskRows = Tensor([n * cin]); xb = Tensor([xin]); s1 = Tensor([xin])
+    h1 = Tensor([xout]); e = Tensor([n * 2 * cout]); s2 = Tensor([xout])
+    out = Tensor([n * cout * plane])
     mean1 = Tensor([n * norm1.groups]); rstd1 = Tensor([n * norm1.groups])
     mean2 = Tensor([n * norm2.groups]); rstd2 = Tensor([n * norm2.groups])
   }
 
+  /// in_layers' GroupNorm and SiLU, with the routing mask folded in.
+  private func inNorm(rows: UnsafePointer<Float>?) -> BlockedNormSiLU {
+    BlockedNormSiLU(channels: cin, groups: norm1.groups, plane: plane, eps: GroupNormLayer.eps,
+                    weight: norm1.weight.value.data, bias: norm1.bias.value.data, mask: rows, modulation: nil)
+  }
+
+  /// out_layers' GroupNorm, scale-shift modulation and SiLU.
+  private var outNorm: BlockedNormSiLU {
+    BlockedNormSiLU(channels: cout, groups: norm2.groups, plane: plane, eps: GroupNormLayer.eps,
+                    weight: norm2.weight.value.data, bias: norm2.bias.value.data, mask: nil,
+                    modulation: (UnsafePointer(e.data), UnsafePointer(e.data + cout), 2 * cout))
+  }
+
+  private static let blockedToBlocked = Conv2DLayouts(source: .blocked, output: .blocked)
+  private static let blockedToPlanar = Conv2DLayouts(source: .blocked, output: .planar)
+
   func forward(_ x: UnsafePointer<Float>, _ step: UNetStep) {
     let N = step.batch, ws = step.ws
     input = x
-    var a = x
-    if let mask {
-      mask.gather(timesteps: step.timesteps, into: maskRows.data)
-      PlaneOps.mask(x, rows: maskRows.data, batch: N, channels: cin, plane: plane, out: masked.data)
-      a = UnsafePointer(masked.data)
-    }
-    norm1.forward(a, batch: N, plane: plane, out: g1.data, mean: mean1.data, rstd: rstd1.data)
-    SiLUOp.forward(x: g1.data, count: N * cin * plane, out: s1.data)
-    conv1.forward(s1.data, batch: N, side: side, out: h1.data, ws: ws.conv)
+    if let mask { mask.gather(timesteps: step.timesteps, into: maskRows.data) }
+    LayoutReorder.convert(x, .planar, to: xb.data, .blocked, batch: N, channels: cin, plane: plane, workspace: ws.conv)
+    inNorm(rows: mask == nil ? nil : UnsafePointer(maskRows.data))
+      .forward(xb.data, batch: N, out: s1.data, mean: mean1.data, rstd: rstd1.data)
+    conv1.forward(s1.data, batch: N, side: side, out: h1.data, layouts: Self.blockedToBlocked, ws: ws.conv)
     embProj.forward(step.emb, rows: N, e.data)
-    norm2.forward(h1.data, batch: N, plane: plane, out: g2.data, mean: mean2.data, rstd: rstd2.data)
-    PlaneOps.modulateSiLU(g2.data, scale: e.data, shift: e.data + cout, stride: 2 * cout, batch: N, channels: cout,
-                          plane: plane, out: s2.data)
-    conv2.forward(s2.data, batch: N, side: side, out: out.data, ws: ws.conv)
+    outNorm.forward(h1.data, batch: N, out: s2.data, mean: mean2.data, rstd: rstd2.data)
+    conv2.forward(s2.data, batch: N, side: side, out: out.data, layouts: Self.blockedToPlanar, ws: ws.conv)
     if let skip {
       skip.forward(x, batch: N, side: side, out: ws.t0.data, ws: ws.conv)
       Kernels.add(ws.t0.data, into: out.data, N * cout * plane)
@@ -87,21 +100,17 @@ final class ResBlock: UNetModule {
     } else {
       dx.update(from: dOut, count: N * cin * plane)
     }
-    // out_layers and emb_layers
-    conv2.backward(dOut, x: s2.data, batch: N, side: side, dx: t0, ws: ws.conv)
-    PlaneOps.modulateSiLUBackward(t0, x: g2.data, scale: e.data, shift: e.data + cout, stride: 2 * cout, batch: N,
-                                  channels: cout, plane: plane, dx: t0, dScale: dE, dShift: dE + cout)
+    // out_layers and emb_layers (blocked from here on)
+    conv2.backward(dOut, x: s2.data, batch: N, side: side, dx: t0, layouts: Self.blockedToPlanar, ws: ws.conv)
+    outNorm.backward(t0, x: h1.data, batch: N, mean: mean2.data, rstd: rstd2.data, dScale: dE, dShift: dE + cout,
+                     dWeight: norm2.weight.grad.data, dBias: norm2.bias.grad.data, channelSums: ws.channelSums.data)
     embProj.backward(dE, x: step.emb, rows: N, dx: step.dEmb, accumulate: true)
-    norm2.backward(t0, x: h1.data, batch: N, plane: plane, mean: mean2.data, rstd: rstd2.data, dx: t1, ws: ws)
-    // in_layers
-    conv1.backward(t1, x: s1.data, batch: N, side: side, dx: t0, ws: ws.conv)
-    SiLUOp.backward(dOut: t0, x: g1.data, count: N * cin * plane, dx: t0)
-    if mask != nil {
-      norm1.backward(t0, x: masked.data, batch: N, plane: plane, mean: mean1.data, rstd: rstd1.data, dx: t1, ws: ws)
-      PlaneOps.mask(t1, rows: maskRows.data, batch: N, channels: cin, plane: plane, accumulate: true, out: dx)
-    } else {
-      norm1.backward(t0, x: x, batch: N, plane: plane, mean: mean1.data, rstd: rstd1.data, dx: dx, accumulate: true,
-                     ws: ws)
-    }
+    // in_layers, then back to NCHW onto the skip path's gradient
+    conv1.backward(t0, x: s1.data, batch: N, side: side, dx: t1, layouts: Self.blockedToBlocked, ws: ws.conv)
+    inNorm(rows: mask == nil ? nil : UnsafePointer(maskRows.data))
+      .backward(t1, x: xb.data, batch: N, mean: mean1.data, rstd: rstd1.data, dScale: nil, dShift: nil,
+                dWeight: norm1.weight.grad.data, dBias: norm1.bias.grad.data, channelSums: ws.channelSums.data)
+    LayoutReorder.convert(t1, .blocked, to: dx, .planar, batch: N, channels: cin, plane: plane, accumulate: true,
+                          workspace: ws.conv)
   }
 }

@@ -114,7 +114,10 @@ public final class UNet: @unchecked Sendable {
     for m in layout.modules {
       switch m {
       case .conv(let i, let o, let s, _): activation = max(activation, max(i, o) * s * s)
-      case .res(let i, let o, let s): (activation, widest) = (max(activation, max(i, o) * s * s), max(widest, i, o))
+      case .res(let i, let o, let s):
+        // residual blocks keep their branch channel-blocked, padded to the block (BlockedNormSiLU)
+        let stored = ActivationLayout.blocked.storedChannels(max(i, o))
+        (activation, widest) = (max(activation, stored * s * s), max(widest, i, o))
       case .attention(let c, let s): (attention, tokens) = (max(attention, c * s * s), max(tokens, s * s))
       case .pool(let c, let s): activation = max(activation, c * s * s)
       case .upsample(let c, _, let o): activation = max(activation, c * o * o)
