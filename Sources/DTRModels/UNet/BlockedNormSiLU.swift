@@ -28,15 +28,18 @@ struct BlockedNormSiLU {
   let mask: UnsafePointer<Float>?
   /// `(scale, shift)` rows of `[N, stride]` (ADM's fused `[N, 2C]` projection), or nil.
   let modulation: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, stride: Int)?
+  /// The channel block b: ``ActivationLayout/blockWidth`` (16 or 8; tests run both).
+  var width = ActivationLayout.blockWidth
 
-  /// Stored channels.
-  var stored: Int { ActivationLayout.blocked.storedChannels(channels) }
+  /// Stored channels: C rounded up to the block.
+  var stored: Int { (channels + width - 1) / width * width }
 
   /// `out = SiLU(GN(m ⊙ x)·(1 + scale) + shift)` for `batch` images; writes `batch·groups` means and rstds.
   func forward(_ x: UnsafePointer<Float>, batch: Int, out: UnsafeMutablePointer<Float>,
                mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
     Profiler.time(.norms) {
-      if ActivationLayout.blockWidth == 16 {
+      precondition(width == 16 || width == 8, "channel block \(width) is neither 16 nor 8")
+      if width == 16 {
         forward(Lanes16.self, x, batch: batch, out: out, mean: mean, rstd: rstd)
       } else {
         forward(Lanes8.self, x, batch: batch, out: out, mean: mean, rstd: rstd)
@@ -54,7 +57,8 @@ struct BlockedNormSiLU {
                 dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                 channelSums: UnsafeMutablePointer<Float>) {
     Profiler.time(.norms) {
-      if ActivationLayout.blockWidth == 16 {
+      precondition(width == 16 || width == 8, "channel block \(width) is neither 16 nor 8")
+      if width == 16 {
         backward(Lanes16.self, grad, x: x, batch: batch, mean: mean, rstd: rstd, dScale: dScale, dShift: dShift,
                  channelSums: channelSums)
       } else {
