@@ -25,7 +25,13 @@ public final class FashionCNN: @unchecked Sendable {
 
   private let conv1Weight, conv1Bias, conv2Weight, conv2Bias: Parameter
   private let fc1, fc2: Linear
-  private let workspace = Conv2DWorkspace()
+  /// Direct convolutions: the evaluator's features (and so every FID, KID and IS) must not move with
+  /// oneDNN's choice of algorithm.
+  private let workspace: Conv2DWorkspace = {
+    let ws = Conv2DWorkspace()
+    ws.algorithm = .direct
+    return ws
+  }()
   private let input: Tensor
   private let act1, pool1, act2, pool2: Tensor
   private var winners1, winners2: [Int32]

@@ -226,4 +226,57 @@ final class Conv2DTests: XCTestCase {
     step()
     XCTAssertEqual(ws.capacity, capacity)
   }
+
+  /// Forward, dx, dW, db of `s` with `algorithm` and caller `layouts` (planar operands converted by
+  /// ``LayoutReorder``), returned planar.
+  func run(_ s: Conv2DShape, _ algorithm: Conv2DAlgorithm, _ layouts: Conv2DLayouts) -> [[Float]] {
+    let x = randomTensor([s.batch, s.inChannels, s.height, s.width], seed: 21)
+    let w = randomTensor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], seed: 22)
+    let b = randomTensor([s.outChannels], seed: 23)
+    let dy = randomTensor([s.batch, s.outChannels, s.outHeight, s.outWidth], seed: 24)
+    let ws = Conv2DWorkspace()
+    ws.algorithm = algorithm
+    func stored(_ t: Tensor, _ layout: ActivationLayout, channels: Int, plane: Int) -> Tensor {
+      let r = Tensor([s.batch * layout.storedChannels(channels) * plane])
+      LayoutReorder.convert(t.data, .planar, to: r.data, layout, batch: s.batch, channels: channels, plane: plane,
+                            workspace: ws)
+      return r
+    }
+    func planar(_ t: Tensor, _ layout: ActivationLayout, channels: Int, plane: Int) -> [Float] {
+      let r = Tensor([s.batch, channels, plane])
+      LayoutReorder.convert(t.data, layout, to: r.data, .planar, batch: s.batch, channels: channels, plane: plane,
+                            workspace: ws)
+      return r.toArray()
+    }
+    let inPlane = s.height * s.width
+    let xs = stored(x, layouts.source, channels: s.inChannels, plane: inPlane)
+    let dys = stored(dy, layouts.output, channels: s.outChannels, plane: s.outPlane)
+    let out = Tensor([dys.count]), dx = Tensor([xs.count]), dw = Tensor(w.shape), db = Tensor(b.shape)
+    Conv2DOp.forward(x: xs.data, shape: s, weight: w.data, bias: b.data, out: out.data, layouts: layouts, workspace: ws)
+    Conv2DOp.backward(dOut: dys.data, x: xs.data, shape: s, weight: w.data, dx: dx.data, dWeight: dw.data,
+                      dBias: db.data, layouts: layouts, workspace: ws)
+    return [planar(out, layouts.output, channels: s.outChannels, plane: s.outPlane),
+            planar(dx, layouts.source, channels: s.inChannels, plane: inPlane), dw.toArray(), db.toArray()]
+  }
+
+  /// The UNet's convolutions: oneDNN's `auto` algorithm (Winograd on AVX-512 for this training shape) and
+  /// channel-blocked caller layouts give direct convolution's results on planar operands, to float32
+  /// rounding (relative L2 error of each of out, dx, dW, db), also with channels that pad the block.
+  func testAutoAlgorithmAndBlockedLayoutsMatchDirectPlanar() {
+    let shapes = [
+      Conv2DShape(batch: 64, inChannels: 32, outChannels: 32, height: 28, width: 28, kernel: 3, stride: 1, padding: 1),
+      Conv2DShape(batch: 3, inChannels: 12, outChannels: 20, height: 6, width: 6, kernel: 3, stride: 1, padding: 1),
+    ]
+    let blocked = Conv2DLayouts(source: .blocked, output: .blocked)
+    for s in shapes {
+      let reference = run(s, .direct, .planar)
+      for (algorithm, layouts) in [(Conv2DAlgorithm.auto, Conv2DLayouts.planar), (.direct, blocked), (.auto, blocked)] {
+        for (name, (got, want)) in zip(["out", "dx", "dW", "db"], zip(run(s, algorithm, layouts), reference)) {
+          let diff = zip(got, want).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+          let norm = want.reduce(0.0) { $0 + Double($1) * Double($1) }
+          XCTAssertLessThan((diff / norm).squareRoot(), 1e-5, "\(s) \(algorithm) \(layouts) \(name)")
+        }
+      }
+    }
+  }
 }

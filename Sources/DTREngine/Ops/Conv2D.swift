@@ -26,7 +26,7 @@ public enum Conv2DOp {
     Profiler.time(.gemm) {
       let (inImage, outImage) = imageSizes(s, layouts)
       ws.forEachLane(batch: s.batch) { lane, n0, images in
-        let p = lane.plan(share(s, images), ws.precision, layouts)
+        let p = lane.plan(share(s, images), ws.precision, layouts, ws.algorithm)
         let src = operand(x + n0 * inImage, p.src, as: p.fSrc, slot: inSlot, p, lane)
         let w = operand(weight, p.weights, as: p.fWeights, slot: weightSlot, p, lane)
         let b: UnsafeMutableRawPointer
@@ -56,7 +56,7 @@ public enum Conv2DOp {
     Profiler.time(.gemm) {
       let (inImage, outImage) = imageSizes(s, layouts)
       ws.forEachLane(batch: s.batch) { lane, n0, images in
-        let p = lane.plan(share(s, images), ws.precision, layouts)
+        let p = lane.plan(share(s, images), ws.precision, layouts, ws.algorithm)
         let src = operand(x + n0 * inImage, p.src, as: p.wSrc, slot: inSlot, p, lane)
         var dy = operand(dOut + n0 * outImage, p.dst, as: p.wDiffDst, slot: gradSlot, p, lane)
         let dw = lane.scratch(partialSlot, for: p.weights).assumingMemoryBound(to: Float.self)
@@ -78,7 +78,7 @@ public enum Conv2DOp {
         }
       }
       for (lane, _, images) in ws.shares(batch: s.batch) {
-        let p = lane.plan(share(s, images), ws.precision, layouts)
+        let p = lane.plan(share(s, images), ws.precision, layouts, ws.algorithm)
         add(lane.scratch(partialSlot, for: p.weights), into: dWeight, s.weightCount)
         if let dBias { add(lane.scratch(biasSlot, for: p.bias), into: dBias, s.outChannels) }
       }

@@ -25,14 +25,15 @@ final class Conv2DLane {
   var capacity: Int { buffers.reduce(0) { $0 + $1.capacity } }
 
   private struct PlanKey: Hashable {
-    let shape: Conv2DShape, precision: Precision, layouts: Conv2DLayouts
+    let shape: Conv2DShape, precision: Precision, layouts: Conv2DLayouts, algorithm: Conv2DAlgorithm
   }
 
-  /// The primitives for `shape` at `precision` with the caller's `layouts`, created on first use.
-  func plan(_ shape: Conv2DShape, _ precision: Precision, _ layouts: Conv2DLayouts) -> Conv2DPlan {
-    let key = PlanKey(shape: shape, precision: precision, layouts: layouts)
+  /// The primitives for `shape` at `precision` with the caller's `layouts` by `algorithm`, created on first use.
+  func plan(_ shape: Conv2DShape, _ precision: Precision, _ layouts: Conv2DLayouts,
+            _ algorithm: Conv2DAlgorithm) -> Conv2DPlan {
+    let key = PlanKey(shape: shape, precision: precision, layouts: layouts, algorithm: algorithm)
     if let p = plans[key] { return p }
-    let p = Conv2DPlan(shape, precision: precision, layouts: layouts)
+    let p = Conv2DPlan(shape, precision: precision, layouts: layouts, algorithm: algorithm)
     plans[key] = p
     return p
   }

@@ -18,6 +18,18 @@ public struct Conv2DLayouts: Hashable, Sendable {
   public static let planar = Conv2DLayouts(source: .planar, output: .planar)
 }
 
+/// How oneDNN computes a convolution.
+public enum Conv2DAlgorithm: Hashable, Sendable {
+  /// oneDNN's choice per primitive: Winograd F(4×4, 3×3) (`jit_wino_4x3`, AVX-512) for 3×3 stride-1
+  /// shapes where its heuristics expect it to be faster, direct convolution otherwise. Winograd does
+  /// about 2.25× fewer multiplications; its transforms add float32 rounding of about 1e-6 relative.
+  case auto
+  /// Direct convolution only (`dnnl_convolution_direct`), the summation order of PyTorch's CPU path.
+  case direct
+
+  var dnnl: dnnl_alg_kind_t { self == .auto ? dnnl_convolution_auto : dnnl_convolution_direct }
+}
+
 /// The oneDNN primitives of one ``Conv2DShape``: forward, backward-data and backward-weights, created
 /// once (creating a primitive compiles its kernel), with the layouts each chose ("any" lets oneDNN pick
 /// its blocked layouts, e.g. `nChw16c`) and the reorders between those and the caller's NCHW / OIHW.
@@ -41,7 +53,7 @@ final class Conv2DPlan {
     let from: [UInt8], to: [UInt8], accumulate: Bool
   }
 
-  init(_ s: Conv2DShape, precision: Precision, layouts: Conv2DLayouts) {
+  init(_ s: Conv2DShape, precision: Precision, layouts: Conv2DLayouts, algorithm: Conv2DAlgorithm) {
     src = DNNLRuntime.descriptor([s.batch, s.inChannels, s.height, s.width], layouts.source.tag)
     dst = DNNLRuntime.descriptor([s.batch, s.outChannels, s.outHeight, s.outWidth], layouts.output.tag)
     weights = DNNLRuntime.descriptor([s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth], dnnl_oihw)
@@ -61,15 +73,15 @@ final class Conv2DPlan {
     let right: [Int64] = [Int64((s.outHeight - 1) * s.stride + s.kernelHeight - s.height - s.padding),
                           Int64((s.outWidth - 1) * s.stride + s.kernelWidth - s.width - s.padding)]
     var fd = dnnl_convolution_desc_t(), dd = dnnl_convolution_desc_t(), wd = dnnl_convolution_desc_t()
-    DNNLRuntime.check(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, dnnl_convolution_direct, &anySrc,
+    DNNLRuntime.check(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, algorithm.dnnl, &anySrc,
                                                          &anyWeights, &b, &anyDst, strides, left, right),
                       "dnnl_convolution_forward_desc_init for \(s)")
     let (fpd, fp) = DNNLRuntime.primitive(&fd)
-    DNNLRuntime.check(dnnl_convolution_backward_data_desc_init(&dd, dnnl_convolution_direct, &anyDiffSrc, &anyWeights,
+    DNNLRuntime.check(dnnl_convolution_backward_data_desc_init(&dd, algorithm.dnnl, &anyDiffSrc, &anyWeights,
                                                                &anyDiffDst, strides, left, right),
                       "dnnl_convolution_backward_data_desc_init for \(s)")
     let (dpd, dp) = DNNLRuntime.primitive(&dd, hint: fpd)
-    DNNLRuntime.check(dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &anySrc, &anyDiffWeights,
+    DNNLRuntime.check(dnnl_convolution_backward_weights_desc_init(&wd, algorithm.dnnl, &anySrc, &anyDiffWeights,
                                                                   &b, &anyDiffDst, strides, left, right),
                       "dnnl_convolution_backward_weights_desc_init for \(s)")
     let (wpd, wp) = DNNLRuntime.primitive(&wd, hint: fpd)

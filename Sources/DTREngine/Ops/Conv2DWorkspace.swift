@@ -7,6 +7,8 @@ public final class Conv2DWorkspace: @unchecked Sendable {
   let lanes: [Conv2DLane]
   /// The number format of the convolutions run with this workspace (``Precision``; fp32 unless set).
   public var precision = Precision.fp32
+  /// How oneDNN computes them (``Conv2DAlgorithm``; `auto`, which may pick Winograd, unless set).
+  public var algorithm = Conv2DAlgorithm.auto
 
   /// An empty workspace with a lane per ``Parallel/workers``.
   public init() {
