@@ -96,17 +96,23 @@ struct BlockedNormSiLU {
     return (1 + modulation.scale[n * modulation.stride + c], modulation.shift[n * modulation.stride + c])
   }
 
-  /// Σ over pixels of `f(x)` for every lane of the image at `img` into `sums`.
+  /// Σ over pixels of `f(u, v, lane)` for every lane into `sums`, where u and v are the lane's values at a
+  /// pixel of the images at `first` and `second`. The accumulators live in a stack buffer of b floats, which
+  /// the compiler keeps in a vector register (accumulating into `sums` itself would store and reload it
+  /// every pixel, since `sums` might alias the images).
   @inline(__always)
-  private func laneSums<L: LaneCount>(_: L.Type, _ img: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>,
-                                      _ f: (_ x: Float, _ lane: Int) -> Float) {
+  private func laneSums<L: LaneCount>(_: L.Type, _ first: UnsafePointer<Float>, _ second: UnsafePointer<Float>,
+                                      into sums: UnsafeMutablePointer<Float>,
+                                      _ f: (_ u: Float, _ v: Float, _ lane: Int) -> Float) {
     let b = L.lanes
-    for t in 0..<(stored / b) {
-      let acc = sums + t * b, tile = img + t * b * plane
-      for l in 0..<b { acc[l] = 0 }
-      for p in 0..<plane {
-        let v = tile + p * b
-        for l in 0..<b { acc[l] += f(v[l], t * b + l) }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: b) { acc in
+      for t in 0..<(stored / b) {
+        let u = first + t * b * plane, v = second + t * b * plane
+        for l in 0..<b { acc[l] = 0 }
+        for p in 0..<plane {
+          for l in 0..<b { acc[l] += f(u[p * b + l], v[p * b + l], t * b + l) }
+        }
+        for l in 0..<b { sums[t * b + l] = acc[l] }
       }
     }
   }
@@ -125,14 +131,14 @@ struct BlockedNormSiLU {
       for n in n0..<n1 {
         let img = x + n * image, dst = out + n * image
         maskFactors(n, into: m)
-        laneSums(L.self, img, into: sums) { x, _ in x }
+        laneSums(L.self, img, img, into: sums) { x, _, _ in x }
         for g in 0..<groups {
           var s: Float = 0
           for c in g * perGroup..<(g + 1) * perGroup { s += m[c] * sums[c] }
           mean[n * groups + g] = s / count
         }
         for c in 0..<stored { mu[c] = c < channels ? mean[n * groups + c / perGroup] : 0 }
-        laneSums(L.self, img, into: sums) { x, c in (m[c] * x - mu[c]) * (m[c] * x - mu[c]) }
+        laneSums(L.self, img, img, into: sums) { x, _, c in (m[c] * x - mu[c]) * (m[c] * x - mu[c]) }
         for g in 0..<groups {
           var s: Float = 0
           for c in g * perGroup..<(g + 1) * perGroup { s += sums[c] }
@@ -188,15 +194,8 @@ struct BlockedNormSiLU {
             for l in 0..<b { gs[l] *= FastMath.siluDerivative(xs[l] * at[l] + ct[l]) }
           }
         }
-        laneSums(L.self, d, into: sdv) { dv, _ in dv }
-        for t in 0..<(stored / b) {
-          let acc = sdvx + t * b, src = img + t * b * plane, g = d + t * b * plane, ht = ha + t * b, bt = hb + t * b
-          for l in 0..<b { acc[l] = 0 }
-          for p in 0..<plane {
-            let xs = src + p * b, gs = g + p * b
-            for l in 0..<b { acc[l] += gs[l] * (xs[l] * ht[l] + bt[l]) }
-          }
-        }
+        laneSums(L.self, d, d, into: sdv) { dv, _, _ in dv }
+        laneSums(L.self, d, img, into: sdvx) { dv, x, c in dv * (x * ha[c] + hb[c]) }
         // With dg = k·dv (k = 1 + scale) and dx̂ = w·dg: d(m·x) = rstd·(dx̂ − mean_g(dx̂) − x̂·mean_g(dx̂·x̂)).
         let sums = channelSums + 2 * n * channels
         for c in 0..<channels {
