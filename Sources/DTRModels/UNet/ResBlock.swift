@@ -19,7 +19,6 @@ final class ResBlock: UNetModule {
   var mask: RoutingMask?
 
   private var capacity = 0
-  private var input: UnsafePointer<Float>?
   private(set) var out = Tensor([0])
   /// The branch runs channel-blocked (``ActivationLayout/blocked``) from the block's input to its second
   /// convolution's output: `xb` is x blocked, `s1`/`s2` the convolutions' inputs, `h1` the first one's output.
@@ -75,7 +74,6 @@ final class ResBlock: UNetModule {
 
   func forward(_ x: UnsafePointer<Float>, _ step: UNetStep) {
     let N = step.batch, ws = step.ws
-    input = x
     if let mask { mask.gather(timesteps: step.timesteps, into: maskRows.data) }
     LayoutReorder.convert(x, .planar, to: xb.data, .blocked, batch: N, channels: cin, plane: plane, workspace: ws.conv)
     inNorm(rows: mask == nil ? nil : UnsafePointer(maskRows.data))
@@ -85,7 +83,7 @@ final class ResBlock: UNetModule {
     outNorm.forward(h1.data, batch: N, out: s2.data, mean: mean2.data, rstd: rstd2.data)
     conv2.forward(s2.data, batch: N, side: side, out: out.data, layouts: Self.blockedToPlanar, ws: ws.conv)
     if let skip {
-      skip.forward(x, batch: N, side: side, out: ws.t0.data, ws: ws.conv)
+      skip.forward(xb.data, batch: N, side: side, out: ws.t0.data, layouts: Self.blockedToPlanar, ws: ws.conv)
       Kernels.add(ws.t0.data, into: out.data, N * cout * plane)
     } else {
       Kernels.add(x, into: out.data, N * cout * plane)
@@ -93,13 +91,7 @@ final class ResBlock: UNetModule {
   }
 
   func backward(_ dOut: UnsafePointer<Float>, _ step: UNetStep, dx: UnsafeMutablePointer<Float>) {
-    let N = step.batch, ws = step.ws, x = input!, t0 = ws.t0.data, t1 = ws.t1.data, dE = ws.dEmbProj.data
-    // skip path
-    if let skip {
-      skip.backward(dOut, x: x, batch: N, side: side, dx: dx, ws: ws.conv)
-    } else {
-      dx.update(from: dOut, count: N * cin * plane)
-    }
+    let N = step.batch, ws = step.ws, t0 = ws.t0.data, t1 = ws.t1.data, dE = ws.dEmbProj.data
     // out_layers and emb_layers (blocked from here on)
     conv2.backward(dOut, x: s2.data, batch: N, side: side, dx: t0, layouts: Self.blockedToPlanar, ws: ws.conv)
     outNorm.backward(t0, x: h1.data, batch: N, mean: mean2.data, rstd: rstd2.data, dScale: dE, dShift: dE + cout,
@@ -110,7 +102,15 @@ final class ResBlock: UNetModule {
     inNorm(rows: mask == nil ? nil : UnsafePointer(maskRows.data))
       .backward(t1, x: xb.data, batch: N, mean: mean1.data, rstd: rstd1.data, dScale: nil, dShift: nil,
                 dWeight: norm1.weight.grad.data, dBias: norm1.bias.grad.data, channelSums: ws.channelSums.data)
-    LayoutReorder.convert(t1, .blocked, to: dx, .planar, batch: N, channels: cin, plane: plane, accumulate: true,
-                          workspace: ws.conv)
+    // skip path: a 1×1 convolution adds its input gradient to the branch's while still blocked; identity adds
+    // dOut during the one reorder back to NCHW
+    if let skip {
+      skip.backward(dOut, x: xb.data, batch: N, side: side, dx: t1, accumulate: true, layouts: Self.blockedToPlanar,
+                    ws: ws.conv)
+    } else {
+      dx.update(from: dOut, count: N * cin * plane)
+    }
+    LayoutReorder.convert(t1, .blocked, to: dx, .planar, batch: N, channels: cin, plane: plane,
+                          accumulate: skip == nil, workspace: ws.conv)
   }
 }
