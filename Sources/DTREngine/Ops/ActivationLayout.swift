@@ -20,9 +20,12 @@ public enum ActivationLayout: Hashable, Sendable {
   public func storedChannels(_ channels: Int) -> Int {
     switch self {
     case .planar: channels
-    case .blocked: (channels + Self.blockWidth - 1) / Self.blockWidth * Self.blockWidth
+    case .blocked: Self.padded(channels, toBlock: Self.blockWidth)
     }
   }
+
+  /// `channels` rounded up to a multiple of `block`.
+  public static func padded(_ channels: Int, toBlock block: Int) -> Int { (channels + block - 1) / block * block }
 
   /// oneDNN's format tag for a 4-D activation.
   var tag: dnnl_format_tag_t {

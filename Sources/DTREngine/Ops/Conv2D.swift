@@ -8,10 +8,11 @@ import CDNNL
 /// docs/performance.md, "Levers weighed" and the quiet oneDNN table.) Each shape's primitives are
 /// created once per lane (``Conv2DPlan``). Operands cross between the caller's activations (NCHW, or
 /// channel-blocked: ``Conv2DLayouts``) / OIHW weights and the layouts oneDNN picks (blocked channels, e.g.
-/// `nChw16c`) by reorders into scratch; an operand already in the chosen layout is passed as it is. Backward runs the backward-weights primitive
-/// (which also sums the bias gradient; the shares' partial sums are added at the end) and then the
-/// backward-data one; nothing is saved by forward. The workspace's ``Conv2DWorkspace/precision`` chooses
-/// fp32 or bf16 operands (``Precision``).
+/// `nChw16c`) by reorders into scratch; an operand already in the chosen layout is passed as it is.
+/// Backward runs the backward-weights primitive (which also sums the bias gradient; the shares' partial
+/// sums are added at the end) and then the backward-data one; nothing is saved by forward. The
+/// workspace's ``Conv2DWorkspace/precision`` chooses fp32 or bf16 operands (``Precision``), its
+/// ``Conv2DWorkspace/algorithm`` direct or oneDNN's choice (``Conv2DAlgorithm``).
 public enum Conv2DOp {
   /// Scratch slots of a ``Conv2DLane``: an input operand, the output of the primitive, the gradient of
   /// the output, weights, weight gradient, the share's weight gradient in OIHW, bias (gradient or zeros).
@@ -44,7 +45,7 @@ public enum Conv2DOp {
     }
   }
 
-  /// Gradients of ``forward(x:shape:weight:bias:out:workspace:)``: `dWeight` and `dBias` accumulate (`+=`);
+  /// Gradients of ``forward(x:shape:weight:bias:out:layouts:workspace:)``: `dWeight` and `dBias` accumulate (`+=`);
   /// `dx` (when wanted) is overwritten, or added to when `accumulate` is set. x, dx and dOut are laid out as
   /// `layouts` say.
   public static func backward(

@@ -32,7 +32,7 @@ struct BlockedNormSiLU {
   var width = ActivationLayout.blockWidth
 
   /// Stored channels: C rounded up to the block.
-  var stored: Int { (channels + width - 1) / width * width }
+  var stored: Int { ActivationLayout.padded(channels, toBlock: width) }
 
   /// `out = SiLU(GN(m ⊙ x)·(1 + scale) + shift)` for `batch` images; writes `batch·groups` means and rstds.
   func forward(_ x: UnsafePointer<Float>, batch: Int, out: UnsafeMutablePointer<Float>,
@@ -90,10 +90,24 @@ struct BlockedNormSiLU {
     for c in 0..<stored { m[c] = c < channels ? (mask?[n * channels + c] ?? 1) : 0 }
   }
 
-  /// `1 + scale` and `shift` of image `n`'s channel `c`.
-  private func modulationFactors(_ n: Int, _ c: Int) -> (Float, Float) {
-    guard let modulation else { return (1, 0) }
-    return (1 + modulation.scale[n * modulation.stride + c], modulation.shift[n * modulation.stride + c])
+  /// The forward's per-lane map of image `n` before SiLU, `u = x·a + c0` with a = m·rstd·w·(1 + scale) and
+  /// c0 = (bias − μ·rstd·w)·(1 + scale) + shift, and k = 1 + scale; zero in padding lanes. `m` holds the
+  /// image's mask factors (``maskFactors(_:into:)``).
+  private func affine(_ n: Int, m: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                      a: UnsafeMutablePointer<Float>, c0: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>) {
+    let perGroup = channels / groups
+    for c in 0..<stored {
+      guard c < channels else { (a[c], c0[c], k[c]) = (0, 0, 0); continue }
+      let mu = mean[n * groups + c / perGroup], rs = rstd[n * groups + c / perGroup]
+      var shift: Float = 0
+      k[c] = 1
+      if let modulation {
+        k[c] += modulation.scale[n * modulation.stride + c]
+        shift = modulation.shift[n * modulation.stride + c]
+      }
+      a[c] = m[c] * rs * weight[c] * k[c]
+      c0[c] = (bias[c] - mu * rs * weight[c]) * k[c] + shift
+    }
   }
 
   /// Σ over pixels of `f(u, v, lane)` for every lane into `sums`, where u and v are the lane's values at a
@@ -124,10 +138,10 @@ struct BlockedNormSiLU {
                                      rstd: UnsafeMutablePointer<Float>) {
     let b = L.lanes, image = stored * plane, perGroup = channels / groups, count = Float(perGroup * plane)
     Parallel.forRange(batch, minChunk: max(1, 16384 / image)) { n0, n1 in
-      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 5 * stored)
+      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 6 * stored)
       defer { scratch.deallocate() }
       let v = Lanes(base: scratch, count: stored)
-      let m = v[0], mu = v[1], sums = v[2], a = v[3], c0 = v[4]
+      let m = v[0], mu = v[1], sums = v[2], a = v[3], c0 = v[4], k = v[5]
       for n in n0..<n1 {
         let img = x + n * image, dst = out + n * image
         maskFactors(n, into: m)
@@ -144,13 +158,7 @@ struct BlockedNormSiLU {
           for c in g * perGroup..<(g + 1) * perGroup { s += sums[c] }
           rstd[n * groups + g] = 1 / (s / count + eps).squareRoot()
         }
-        // out = SiLU(x·a + c0): a = m·rstd·w·(1 + scale), c0 = (bias − μ·rstd·w)·(1 + scale) + shift.
-        for c in 0..<stored {
-          guard c < channels else { (a[c], c0[c]) = (0, 0); continue }
-          let rs = rstd[n * groups + c / perGroup], (k, shift) = modulationFactors(n, c)
-          a[c] = m[c] * rs * weight[c] * k
-          c0[c] = (bias[c] - mu[c] * rs * weight[c]) * k + shift
-        }
+        affine(n, m: m, mean: mean, rstd: rstd, a: a, c0: c0, k: k)
         for t in 0..<(stored / b) {
           let src = img + t * b * plane, o = dst + t * b * plane, at = a + t * b, ct = c0 + t * b
           for p in 0..<plane {
@@ -179,12 +187,11 @@ struct BlockedNormSiLU {
         let img = x + n * image, d = grad + n * image
         maskFactors(n, into: m)
         // The forward's u = x·a + c0 and the normalised x̂ = x·ha + hb of every lane.
+        affine(n, m: m, mean: mean, rstd: rstd, a: a, c0: c0, k: k)
         for c in 0..<stored {
-          guard c < channels else { (a[c], c0[c], ha[c], hb[c], k[c]) = (0, 0, 0, 0, 0); continue }
-          let mu = mean[n * groups + c / perGroup], rs = rstd[n * groups + c / perGroup], (kc, shift) = modulationFactors(n, c)
-          a[c] = m[c] * rs * weight[c] * kc
-          c0[c] = (bias[c] - mu * rs * weight[c]) * kc + shift
-          (ha[c], hb[c], k[c]) = (m[c] * rs, -mu * rs, kc)
+          guard c < channels else { (ha[c], hb[c]) = (0, 0); continue }
+          let rs = rstd[n * groups + c / perGroup]
+          (ha[c], hb[c]) = (m[c] * rs, -mean[n * groups + c / perGroup] * rs)
         }
         // dv = dOut·SiLU'(u), kept in place; per lane Σ dv and Σ dv·x̂.
         for t in 0..<(stored / b) {

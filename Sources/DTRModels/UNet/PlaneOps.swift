@@ -1,70 +1,9 @@
 import DTREngine
 
-/// Kernels on NCHW activations `[N, C, P]` (P = H·W) that apply one value per (image, channel) plane, or
-/// change the layout, parallel over planes or images.
+/// Layout changes of NCHW activations `[N, C, P]` (P = H·W) between UNet modules, parallel over images:
+/// attention's token transposes and the skip connections' channel concatenation. (Routing, normalisation
+/// and modulation inside residual blocks run in ``BlockedNormSiLU``.)
 enum PlaneOps {
-  /// Planes per parallel chunk for `plane` pixels each.
-  @inline(__always)
-  static func chunk(_ plane: Int) -> Int { max(1, 16384 / plane) }
-
-  /// Routing: `out[n, c, :] (+)= x[n, c, :]·m[n, c]` with `m` the per-sample mask rows `[N, C]`.
-  static func mask(_ x: UnsafePointer<Float>, rows m: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
-                   accumulate: Bool = false, out: UnsafeMutablePointer<Float>) {
-    Parallel.forRange(batch * channels, minChunk: chunk(plane)) { s, e in
-      for item in s..<e {
-        let v = m[item], src = x + item * plane, dst = out + item * plane
-        if accumulate {
-          for p in 0..<plane { dst[p] += src[p] * v }
-        } else {
-          for p in 0..<plane { dst[p] = src[p] * v }
-        }
-      }
-    }
-  }
-
-  /// ADM's scale-shift norm output stage: `out = SiLU(x·(1 + scale[n, c]) + shift[n, c])`; `scale`/`shift`
-  /// rows are read with `stride` (the fused `[N, 2C]` projection). The modulated value is not kept: backward
-  /// recomputes it from `x` as it reads `x` anyway, which saves a buffer per block and a pass.
-  static func modulateSiLU(_ x: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                           stride: Int, batch: Int, channels: Int, plane: Int, out: UnsafeMutablePointer<Float>) {
-    Parallel.forRange(batch * channels, minChunk: chunk(plane)) { s, e in
-      for item in s..<e {
-        let n = item / channels, c = item % channels
-        let a = 1 + scale[n * stride + c], b = shift[n * stride + c]
-        let src = x + item * plane, dst = out + item * plane
-        for p in 0..<plane {
-          let v = src[p] * a + b
-          dst[p] = v * FastMath.sigmoid(v)
-        }
-      }
-    }
-  }
-
-  /// Gradients of ``modulateSiLU(_:scale:shift:stride:batch:channels:plane:out:)``: `dx` is overwritten (it
-  /// may alias `dOut`); `dScale`/`dShift` rows (same stride) are overwritten.
-  static func modulateSiLUBackward(_ dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, scale: UnsafePointer<Float>,
-                                   shift: UnsafePointer<Float>, stride: Int, batch: Int, channels: Int, plane: Int,
-                                   dx: UnsafeMutablePointer<Float>, dScale: UnsafeMutablePointer<Float>,
-                                   dShift: UnsafeMutablePointer<Float>) {
-    Parallel.forRange(batch * channels, minChunk: chunk(plane)) { s, e in
-      for item in s..<e {
-        let n = item / channels, c = item % channels
-        let a = 1 + scale[n * stride + c], b = shift[n * stride + c]
-        let g = dOut + item * plane, src = x + item * plane, d = dx + item * plane
-        // dv = dOut·SiLU'(x·a + b) into d, then its sums and the scaling: separate loops that vectorise (a
-        // loop carrying the two float sums, or an in-place one through LLVM's overlap check, runs scalar).
-        if UnsafePointer(d) == g {
-          for p in 0..<plane { d[p] *= FastMath.siluDerivative(src[p] * a + b) }
-        } else {
-          for p in 0..<plane { d[p] = g[p] * FastMath.siluDerivative(src[p] * a + b) }
-        }
-        dScale[n * stride + c] = Kernels.dot(d, src, plane)
-        dShift[n * stride + c] = Kernels.sum(d, plane)
-        for p in 0..<plane { d[p] *= a }
-      }
-    }
-  }
-
   /// `[N, C, P]` planes → `[N, P, C]` tokens (a per-image transpose).
   static func toTokens(_ x: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
                        out: UnsafeMutablePointer<Float>) {

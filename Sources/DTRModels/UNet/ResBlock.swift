@@ -57,9 +57,10 @@ final class ResBlock: UNetModule {
   }
 
   /// in_layers' GroupNorm and SiLU, with the routing mask folded in.
-  private func inNorm(rows: UnsafePointer<Float>?) -> BlockedNormSiLU {
+  private var inNorm: BlockedNormSiLU {
     BlockedNormSiLU(channels: cin, groups: norm1.groups, plane: plane, eps: GroupNormLayer.eps,
-                    weight: norm1.weight.value.data, bias: norm1.bias.value.data, mask: rows, modulation: nil)
+                    weight: norm1.weight.value.data, bias: norm1.bias.value.data,
+                    mask: mask == nil ? nil : UnsafePointer(maskRows.data), modulation: nil)
   }
 
   /// out_layers' GroupNorm, scale-shift modulation and SiLU.
@@ -76,8 +77,7 @@ final class ResBlock: UNetModule {
     let N = step.batch, ws = step.ws
     if let mask { mask.gather(timesteps: step.timesteps, into: maskRows.data) }
     LayoutReorder.convert(x, .planar, to: xb.data, .blocked, batch: N, channels: cin, plane: plane, workspace: ws.conv)
-    inNorm(rows: mask == nil ? nil : UnsafePointer(maskRows.data))
-      .forward(xb.data, batch: N, out: s1.data, mean: mean1.data, rstd: rstd1.data)
+    inNorm.forward(xb.data, batch: N, out: s1.data, mean: mean1.data, rstd: rstd1.data)
     conv1.forward(s1.data, batch: N, side: side, out: h1.data, layouts: Self.blockedToBlocked, ws: ws.conv)
     embProj.forward(step.emb, rows: N, e.data)
     outNorm.forward(h1.data, batch: N, out: s2.data, mean: mean2.data, rstd: rstd2.data)
@@ -99,8 +99,7 @@ final class ResBlock: UNetModule {
     embProj.backward(dE, x: step.emb, rows: N, dx: step.dEmb, accumulate: true)
     // in_layers, then back to NCHW onto the skip path's gradient
     conv1.backward(t0, x: s1.data, batch: N, side: side, dx: t1, layouts: Self.blockedToBlocked, ws: ws.conv)
-    inNorm(rows: mask == nil ? nil : UnsafePointer(maskRows.data))
-      .backward(t1, x: xb.data, batch: N, mean: mean1.data, rstd: rstd1.data, dScale: nil, dShift: nil,
+    inNorm.backward(t1, x: xb.data, batch: N, mean: mean1.data, rstd: rstd1.data, dScale: nil, dShift: nil,
                 dWeight: norm1.weight.grad.data, dBias: norm1.bias.grad.data, channelSums: ws.channelSums.data)
     // skip path: a 1×1 convolution adds its input gradient to the branch's while still blocked; identity adds
     // dOut during the one reorder back to NCHW

@@ -94,7 +94,14 @@ final class TmuxSession {
     name = "dtr-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
     // A UTF-8 terminal, whatever the CI environment's locale (the ASCII fallback has its own unit tests).
     setenv("LANG", "C.UTF-8", 1)
-    Tmux.run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
+    // When the previous test's teardown killed the server's last session, the server is exiting and a
+    // new-session sent in that moment is lost (the whole end-to-end test then saw an empty screen). So the
+    // session is started again until it exists.
+    let started = Tmux.eventually(timeout: 10) { [name] in
+      Tmux.run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
+      return Tmux.run(["list-sessions", "-F", "#{session_name}"]).split(separator: "\n").contains(Substring(name))
+    }
+    XCTAssertTrue(started, "tmux did not start session \(name)")
     test.addTeardownBlock { [name] in Tmux.run(["kill-session", "-t", name]) }
   }
 
