@@ -27,31 +27,50 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
   public var steps: Int
   /// DDIM's η (0 = deterministic); ignored by the others.
   public var eta: Double
+  /// The noise levels at which classifier-free guidance applies (``GuidanceInterval``); every call unless
+  /// the spelling says `@LO..HI`.
+  public var guidance: GuidanceInterval
 
   /// The spellings every `--sampler` option accepts, for help texts and error messages.
-  public static let spellings = "ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N"
+  public static let spellings = "ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N, optionally with @LO..HI (guidance only where LO < σ ≤ HI)"
 
-  /// A sampler of `kind` with `steps` steps.
-  public init(_ kind: Kind, steps: Int, eta: Double = 0) {
+  /// A sampler of `kind` with `steps` steps, guiding at the noise levels of `guidance`.
+  public init(_ kind: Kind, steps: Int, eta: Double = 0, guidance: GuidanceInterval = .always) {
     self.kind = kind
     self.steps = steps
     self.eta = eta
+    self.guidance = guidance
   }
 
-  /// Parses `ddpm:N`, `ddim:N`, `ddim:N:η` or `dpmpp2m:N` (1 ≤ N ≤ 1000).
+  /// Parses `ddpm:N`, `ddim:N`, `ddim:N:η` or `dpmpp2m:N` (1 ≤ N ≤ 1000), each optionally followed by
+  /// `@LO..HI` (``GuidanceInterval``), e.g. `dpmpp2m:15@0.28..5.42`.
   public init?(parsing s: String) {
-    let p = s.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    let at = s.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+    var guidance = GuidanceInterval.always
+    if at.count == 2 {
+      guard let g = GuidanceInterval(parsing: at[1]) else { return nil }
+      guidance = g
+    }
+    let p = at[0].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard p.count >= 2, let k = Kind(rawValue: p[0]), let n = Int(p[1]), n >= 1, n <= 1000 else { return nil }
     var eta = 0.0
     if p.count == 3 {
       guard k == .ddim, let e = Double(p[2]), e >= 0, e.isFinite else { return nil }
       eta = e
     } else if p.count > 3 { return nil }
-    self.init(k, steps: n, eta: eta)
+    self.init(k, steps: n, eta: eta, guidance: guidance)
   }
 
   /// The spelling accepted by ``init(parsing:)``.
-  public var description: String { kind == .ddim && eta != 0 ? "ddim:\(steps):\(eta)" : "\(kind.rawValue):\(steps)" }
+  public var description: String {
+    let base = kind == .ddim && eta != 0 ? "ddim:\(steps):\(eta)" : "\(kind.rawValue):\(steps)"
+    return guidance == .always ? base : "\(base)@\(guidance.description)"
+  }
+
+  /// How many of the model calls apply guidance (each costs a second forward pass when the scale ≠ 1).
+  public func guidedCalls(_ schedule: NoiseSchedule) -> Int {
+    timesteps(schedule).filter { guidance.contains(alphaBar: schedule.alphasCumprod[$0]) }.count
+  }
 
   /// The original timesteps the model is called at, in calling order (T−1 first, 0 last): evenly spaced
   /// in t (DiT's respacing) for DDPM and DDIM, evenly spaced in λ = log(α/σ) for DPM-Solver++ (see
@@ -64,8 +83,8 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
   ///
   /// - Parameters:
   ///   - labels: one label per sample (the model's null class for unconditional draws).
-  ///   - cfgScale: classifier-free guidance scale s; ε = ε_null + s·(ε_cond − ε_null) over all channels.
-  ///     s = 1 skips the null pass.
+  ///   - cfgScale: classifier-free guidance scale s; ε = ε_null + s·(ε_cond − ε_null) over all channels
+  ///     at the calls inside ``guidance``, ε_cond at the others. s = 1 skips the null pass.
   ///   - nullClass: the label of "no class".
   ///   - rng: source of the per-step noise (DDPM and DDIM with η > 0).
   ///   - progress: called after each step with (done, total).
@@ -76,7 +95,8 @@ public struct Sampler: Sendable, Equatable, CustomStringConvertible {
     model: Denoiser, schedule: NoiseSchedule, x: Tensor, labels: [Int], cfgScale: Double = 1, nullClass: Int,
     rng: inout SplitMix64, progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
   ) -> Bool {
-    let denoiser = GuidedDenoiser(labels: labels, cfgScale: cfgScale, nullClass: nullClass, like: x)
+    let denoiser = GuidedDenoiser(labels: labels, cfgScale: cfgScale, interval: guidance, schedule: schedule,
+                                  nullClass: nullClass, like: x)
     if kind == .dpmpp2m {
       return DPMSolverPlusPlus.solve(model: model, denoiser: denoiser, schedule: schedule, times: timesteps(schedule), x: x,
                                      progress: progress, isCancelled: isCancelled)

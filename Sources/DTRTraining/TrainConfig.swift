@@ -76,6 +76,9 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// Guidance scale of the in-training evaluation: 1 (unguided, half the model calls of a guided probe)
   /// by default. A configuration saved without this key was probed at ``cfgScale`` and keeps that.
   public var evalCfgScale = FIDProbe.defaultCfgScale
+  /// Number format of the in-training evaluation's sampling (``ProbePrecision``): `auto` by default. A
+  /// configuration saved without this key was probed at its training ``precision`` and keeps that.
+  public var evalPrecision = ProbePrecision.auto
   /// Also evaluate (FID/KID with ``evalSamples``) when the step count reaches each of these (how
   /// `dtr experiment` measures every cell at the same steps).
   public var evalAtSteps: [Int] = []
@@ -114,6 +117,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     if Sampler(parsing: sampler) == nil { return "unknown sampler '\(sampler)'; use \(Sampler.spellings)" }
     if !(evalCfgScale >= 0) || !evalCfgScale.isFinite { return "eval cfg must be ≥ 0 (got \(evalCfgScale))" }
     if Sampler(parsing: evalSampler) == nil { return "unknown eval sampler '\(evalSampler)'; use \(Sampler.spellings)" }
+    if let e = evalPrecision.error(for: model) { return e }
     if !["constant", "cosine"].contains(lrSchedule) { return "lr schedule must be constant or cosine" }
     return nil
   }
@@ -129,7 +133,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     case task, preset, model, lr, weightDecay, lrSchedule, warmupSteps, gradClip, emaDecay, emaWarmup, batch, steps, epochs
     case schedule, lossWeighting, tSampling, hflip, seed, dataDir, checkpointEveryEpochs, checkpointEveryMinutes, keepCheckpoints
     case sampleEveryEpochs, sampler, cfgScale, evalEveryEpochs, evalSamples, evalSampler, evalCfgScale, evalAtSteps, lossBuckets, affinityEverySteps
-    case logEvery, precision
+    case logEvery, precision, evalPrecision
   }
 
   /// Decodes a configuration; fields the input lacks keep today's defaults, so configurations written by
@@ -176,6 +180,8 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.affinityEverySteps, &affinityEverySteps)
     try read(.logEvery, &logEvery)
     try read(.precision, &precision)
+    evalPrecision = precision == .bf16 ? .bf16 : .fp32
+    try read(.evalPrecision, &evalPrecision)
   }
 
   /// The peak learning rate a run of this family starts from when none is given, measured on 2 cores

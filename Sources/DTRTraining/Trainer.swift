@@ -373,6 +373,9 @@ public final class Trainer: @unchecked Sendable {
         self.emit(.evalProgress(EvalProgress(done: done, total: total, phase: phase.rawValue)))
       }
       let sampler = Sampler(parsing: config.evalSampler)!
+      let precision = config.evalPrecision.resolved(for: config.model), training = ema.precision
+      ema.precision = precision
+      defer { ema.precision = training }
       if config.model.captioned {
         if captionProbe == nil {
           captionProbe = try CaptionProbe(evaluator: try Evaluator.load(), dataDirectory: config.dataDir, samples: config.evalSamples,
@@ -383,7 +386,8 @@ public final class Trainer: @unchecked Sendable {
         let all = r.scores.all
         emit(.eval(Evaluation(name: captionProbe!.name, fid2k: all.fid?.finite, kid: nil, kidStd: nil, evaluator: r.scores.evaluatorTag,
                               seconds: r.seconds, samples: all.canvases, epoch: state.epoch,
-                              captionAccuracy: all.captionAccuracy, classAccuracy: all.classAccuracy)))
+                              captionAccuracy: all.captionAccuracy, classAccuracy: all.classAccuracy,
+                              precision: precision.rawValue)))
         return
       }
       if probe == nil {
@@ -392,7 +396,8 @@ public final class Trainer: @unchecked Sendable {
       }
       let r = try probe!.measure(model: ema, schedule: schedule, progress: progress, isCancelled: { self.shouldCancelLongWork() })
       emit(.eval(Evaluation(name: r.name, fid2k: r.fid.finite, kid: r.kid.finite, kidStd: r.kidStd.finite,
-                            evaluator: r.evaluator, seconds: r.seconds, samples: r.samples, epoch: state.epoch)))
+                            evaluator: r.evaluator, seconds: r.seconds, samples: r.samples, epoch: state.epoch,
+                            precision: precision.rawValue)))
     } catch is CancellationError {
       alert("warning", "\(config.evalSamples)-sample evaluation cancelled: the run is stopping")
     } catch {

@@ -283,16 +283,19 @@ public struct Evaluation: Codable, Sendable, Equatable {
   public var epoch: Int?
   /// Caption accuracy and class accuracy over all canvases (captions runs only).
   public var captionAccuracy: Double?, classAccuracy: Double?
+  /// The number format the samples were drawn in (`fp32`, `bf16`; absent in older events).
+  public var precision: String?
   /// The payload's fields.
   public init(name: String, fid2k: Double?, kid: Double?, kidStd: Double?, evaluator: String?, seconds: Double?,
-              samples: Int?, epoch: Int?, captionAccuracy: Double? = nil, classAccuracy: Double? = nil) {
+              samples: Int?, epoch: Int?, captionAccuracy: Double? = nil, classAccuracy: Double? = nil,
+              precision: String? = nil) {
     (self.name, self.fid2k, self.kid, self.kidStd, self.evaluator) = (name, fid2k, kid, kidStd, evaluator)
     (self.seconds, self.samples, self.epoch) = (seconds, samples, epoch)
-    (self.captionAccuracy, self.classAccuracy) = (captionAccuracy, classAccuracy)
+    (self.captionAccuracy, self.classAccuracy, self.precision) = (captionAccuracy, classAccuracy, precision)
   }
   enum CodingKeys: String, CodingKey {
     case name, fid2k, kid, kidStd = "kid_std", evaluator, seconds, samples, epoch
-    case captionAccuracy = "caption_accuracy", classAccuracy = "class_accuracy"
+    case captionAccuracy = "caption_accuracy", classAccuracy = "class_accuracy", precision
   }
 }
 

@@ -19,12 +19,14 @@ struct BenchFIDSteps: ParsableCommand {
   @Option(help: "Model calls per image, comma-separated.") var steps = "10,15,20,25,50"
   @Option(help: "Samples per measurement; 2000 is the probe's FID-2k.") var n = FIDProbe.defaultSamples
   @Option(help: "Guidance scale (default: the checkpoint's).") var cfg: Double?
+  @Option(help: "Guidance intervals to compare, comma-separated: all (every call) or LO..HI (only where LO < σ ≤ HI), e.g. all,0.28..5.42.")
+  var guidance = "all"
   @Option(help: "Seed of the fixed initial noise; the default is the probe's.") var seed = FIDProbe.defaultSeed
   @Option(help: "Images per model call.") var batch = 100
   @Option(help: "Fashion-MNIST directory.") var dataDir = FashionMNIST.defaultDirectory
   @Flag(help: "One JSON line per measurement.") var json = false
 
-  /// The samplers to measure, in table order (every family at every step count).
+  /// The samplers to measure, in table order (every family at every step count at every guidance interval).
   func plan() throws -> [Sampler] {
     let kinds = try samplers.split(separator: ",").map { name -> Sampler.Kind in
       guard let k = Sampler.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -38,7 +40,15 @@ struct BenchFIDSteps: ParsableCommand {
       }
       return v
     }
-    return kinds.flatMap { k in counts.map { Sampler(k, steps: $0) } }
+    let intervals = try guidance.split(separator: ",").map { s -> GuidanceInterval in
+      let t = s.trimmingCharacters(in: .whitespaces)
+      if t == "all" { return .always }
+      guard let g = GuidanceInterval(parsing: t) else {
+        throw ValidationError("--guidance \(guidance): '\(t)' is neither all nor LO..HI with 0 ≤ LO < HI, e.g. 0.28..5.42")
+      }
+      return g
+    }
+    return kinds.flatMap { k in counts.flatMap { c in intervals.map { Sampler(k, steps: c, guidance: $0) } } }
   }
 
   func validate() throws {
@@ -59,8 +69,8 @@ struct BenchFIDSteps: ParsableCommand {
       let guidance = config.model.conditional ? "cfg \(scale)" : "unconditional"
       print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(guidance), seed \(seed), batch \(batch), \(model.precision)")
       print("CPU: \(CPUFeatures.current().modelName), \(Parallel.workers) workers\n")
-      print("| sampler | model calls | \(fidName) | KID | seconds (sampling + features + metrics) |")
-      print("|---|---|---|---|---|")
+      print("| sampler | model calls | forward passes per image | \(fidName) | KID | seconds (sampling + features + metrics) |")
+      print("|---|---|---|---|---|---|")
     }
     for sampler in try plan() {
       let probe = try FIDProbe(evaluator: evaluator, dataDirectory: dataDir, samples: n, sampler: sampler,
@@ -70,14 +80,15 @@ struct BenchFIDSteps: ParsableCommand {
       let r = try probe.measure(model: model, schedule: schedule, progress: { _, _, phase in
         if phaseStart[phase] == nil { phaseStart[phase] = Date() }
       })
+      let passes = sampler.steps + (config.model.conditional && scale != 1 ? sampler.guidedCalls(schedule) : 0)
       let sampling = (phaseStart[.features] ?? started).timeIntervalSince(started)
       let features = (phaseStart[.metrics] ?? started).timeIntervalSince(phaseStart[.features] ?? started)
-      out.emit(["sampler": sampler.description, "calls": sampler.steps, "fid": r.fid, "kid": r.kid, "kid_std": r.kidStd,
+      out.emit(["sampler": sampler.description, "calls": sampler.steps, "forward_passes": passes, "fid": r.fid, "kid": r.kid, "kid_std": r.kidStd,
                 "seconds": r.seconds, "sampling_seconds": sampling, "feature_seconds": features,
                 "metric_seconds": r.seconds - sampling - features, "samples": n, "cfg": scale,
                 "precision": model.precision.rawValue],
-               row: String(format: "| %@ | %d | %.2f | %.2f ± %.2f | %.1f (%.1f + %.1f + %.1f) |", sampler.description,
-                           sampler.steps, r.fid, r.kid, r.kidStd, r.seconds, sampling, features,
+               row: String(format: "| %@ | %d | %d | %.2f | %.2f ± %.2f | %.1f (%.1f + %.1f + %.1f) |", sampler.description,
+                           sampler.steps, passes, r.fid, r.kid, r.kidStd, r.seconds, sampling, features,
                            r.seconds - sampling - features))
     }
   }

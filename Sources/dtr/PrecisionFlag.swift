@@ -1,9 +1,13 @@
 import ArgumentParser
 import DTREngine
+import DTREvaluation
 import DTRModels
 
 /// `--precision fp32|bf16` parses as a ``Precision``; ArgumentParser names the choices when a value is not one.
 extension Precision: ExpressibleByArgument {}
+
+/// `--eval-precision auto|fp32|bf16` parses as a ``ProbePrecision``.
+extension ProbePrecision: ExpressibleByArgument {}
 
 /// `--precision`: the number format of a network's convolutions, shared by the commands that build or
 /// load one (``ModelOptions``, ``CheckpointOptions``).

@@ -34,6 +34,8 @@ struct TrainOptions: ParsableArguments {
   var evalSampler: String?
   @Option(help: "Guidance scale of the FID-2k/KID probe during training (default \(FIDProbe.defaultCfgScale), unguided).")
   var evalCfg: Double?
+  @Option(help: "Number format of the probe's sampling: auto (bf16 for a UNet on a CPU with AVX512_BF16, else fp32; the default), fp32 or bf16.")
+  var evalPrecision: ProbePrecision?
   @Option(help: "Checkpoints to keep (default 3).") var keep: Int?
   @Option(help: "FID-2k/KID with the EMA weights every N epochs (0 = off; default 2).") var evalEvery: Int?
   @Option(help: "Also checkpoint after this many minutes without one (0 = epoch ends only; default 10).")
@@ -137,6 +139,7 @@ struct TrainOptions: ParsableArguments {
     add("--cfg", cfg, .plan, \.cfgScale)
     add("--eval-sampler", evalSampler, .plan, \.evalSampler)
     add("--eval-cfg", evalCfg, .plan, \.evalCfgScale)
+    add("--eval-precision", evalPrecision, .plan, \.evalPrecision)
     add("--keep", keep, .plan, \.keepCheckpoints)
     add("--eval-every", evalEvery, .plan, \.evalEveryEpochs)
     add("--checkpoint-every-minutes", checkpointEveryMinutes, .plan, \.checkpointEveryMinutes)

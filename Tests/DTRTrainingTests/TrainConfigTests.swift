@@ -72,4 +72,27 @@ final class TrainConfigTests: XCTestCase {
       XCTAssertTrue("\(e)".contains("arm precision=bf16: --precision bf16 covers a UNet's convolutions"), "\(e)")
     }
   }
+
+  /// `evalPrecision`: auto for new runs (bf16 only for a UNet on a CPU with AVX512_BF16), the training
+  /// precision for configurations written before it existed, and a forced bf16 is refused where it cannot run.
+  func testEvalPrecisionDefaultsLegacyAndResolution() throws {
+    var c = TrainConfig()
+    XCTAssertEqual(c.evalPrecision, .auto)
+    XCTAssertEqual(TrainConfig.decodingWithDefaults(c.json)?.evalPrecision, .auto)
+    XCTAssertEqual(ProbePrecision.auto.resolved(for: c.model), .fp32, "a DiT samples in fp32")
+    let unet = ModelConfig.preset("unet-tiny")!
+    XCTAssertEqual(ProbePrecision.auto.resolved(for: unet), Precision.bf16.unsupportedReason() == nil ? .bf16 : .fp32)
+    XCTAssertEqual(ProbePrecision.fp32.resolved(for: unet), .fp32)
+    for training in [Precision.fp32, .bf16] {
+      var old = try JSONSerialization.jsonObject(with: Data(c.json.utf8)) as! [String: Any]
+      old.removeValue(forKey: "evalPrecision")
+      old["precision"] = training.rawValue
+      let legacy = try XCTUnwrap(TrainConfig.decodingWithDefaults(String(decoding: try JSONSerialization.data(withJSONObject: old), as: UTF8.self)))
+      XCTAssertEqual(legacy.evalPrecision.rawValue, training.rawValue, "an older run keeps probing at its training precision")
+    }
+    c.evalPrecision = .bf16
+    XCTAssertEqual(c.validationError, "--eval-precision bf16 covers a UNet's convolutions; this model is a DiT, which computes in fp32: use --eval-precision fp32")
+    c.evalPrecision = .auto
+    XCTAssertNil(c.validationError)
+  }
 }

@@ -19,13 +19,14 @@ TRAIN_DEFAULTS = {
     "gradClip": 0.0, "emaDecay": 0.9999, "emaWarmup": True, "batch": 128, "steps": 0, "epochs": 10,
     "schedule": "linear", "lossWeighting": "uniform", "tSampling": "uniform", "hflip": False, "seed": 0,
     "dataDir": "/usr/share/datasets/fashion-mnist", "checkpointEveryEpochs": 1, "checkpointEveryMinutes": 10.0,
-    "keepCheckpoints": 3, "sampleEveryEpochs": 1, "sampler": "dpmpp2m:15", "cfgScale": 1.5, "evalEveryEpochs": 2,
+    "keepCheckpoints": 3, "sampleEveryEpochs": 1, "sampler": "dpmpp2m:15@0.28..5.42", "cfgScale": 1.5, "evalEveryEpochs": 2,
     "evalSamples": 2000, "evalAtSteps": [], "lossBuckets": 10, "logEvery": 1, "precision": "fp32",
     # precision: Swift's convolution precision (`dtr --precision`); this engine's own `--precision bf16`
     # (autocast) is a launch flag and is not stored here.
     # affinityEverySteps: absent = once per epoch (Swift nil); the torch engine does not measure affinity.
     # evalSampler, evalCfgScale: absent = the FID probe of older runs (DDIM-25 at cfgScale); new runs get
     # evaluate.PROBE_SAMPLER and PROBE_CFG, as Swift's do.
+    # evalPrecision: absent = probed at the training precision; this engine samples in float32 whatever it says.
 }
 
 # DiT presets (ModelConfig.preset): hidden, depth, heads, patch.

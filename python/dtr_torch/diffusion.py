@@ -88,19 +88,29 @@ def draw_timesteps(kind, B, T, gen):
 
 
 def parse_sampler(s):
-    """Sampler(parsing:): `ddim:N`, `ddim:N:ETA` or `ddpm:N` with 1 ≤ N ≤ 1000 and ETA ≥ 0 → (kind, N, η)."""
-    parts = s.split(":")
+    """Sampler(parsing:): `ddim:N`, `ddim:N:ETA`, `ddpm:N` or `dpmpp2m:N` with 1 ≤ N ≤ 1000 and ETA ≥ 0, each
+    optionally followed by `@LO..HI` (guidance only where LO < σ ≤ HI, `GuidanceInterval`)
+    → (kind, N, η, (LO, HI) or None)."""
+    base, at, interval = s.partition("@")
+    parts = base.split(":")
     try:
+        guide = None
+        if at:
+            lo, hi = (float(v) for v in interval.split(".."))
+            if not (0 <= lo < hi and math.isfinite(lo)):
+                raise ValueError(interval)
+            guide = (lo, hi)
         if parts[0] in ("ddim", "ddpm") and 2 <= len(parts) <= (3 if parts[0] == "ddim" else 2):
             n = int(parts[1])
             eta = float(parts[2]) if len(parts) == 3 else 0.0
             if 1 <= n <= 1000 and eta >= 0:
-                return parts[0], n, eta
+                return parts[0], n, eta, guide
         if parts[0] == "dpmpp2m" and len(parts) == 2 and 1 <= int(parts[1]) <= 1000:
-            return "dpmpp2m", int(parts[1]), 0.0
+            return "dpmpp2m", int(parts[1]), 0.0, guide
     except ValueError:
         pass
-    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N (1 ≤ N ≤ 1000)")
+    raise ValueError(f"unknown sampler '{s}'; use ddim:N, ddim:N:ETA, ddpm:N or dpmpp2m:N (1 ≤ N ≤ 1000), "
+                     "optionally with @LO..HI (guidance only where LO < σ ≤ HI)")
 
 
 def lam(a):
@@ -136,11 +146,12 @@ def evenly_spaced(T, n):
 def sample(model, schedule, labels, x, sampler="ddim:50", cfg=1.5, null=10, conditional=True, device="cpu",
            noise_seed=0, progress=None):
     """Images from the initial noise `x` [N, C, H, W] as `Sampler.sample` draws them: over the evenly spaced
-    timesteps of the respaced schedule, guidance on all channels, x̂₀ clamped to [−1, 1], the update in float64;
+    timesteps of the respaced schedule, guidance on all channels (only where LO < σ ≤ HI for a sampler spelt
+    with `@LO..HI`; the conditional ε alone elsewhere), x̂₀ clamped to [−1, 1], the update in float64;
     DDIM with η, or DDPM's posterior with σ² = β of the respaced step. Per-step noise is SplitMix64's normal
     stream from `noise_seed` (see `evaluate.step_noise_seed`).
     `progress(done, total)` after every model step."""
-    kind, n, eta = parse_sampler(sampler)
+    kind, n, eta, interval = parse_sampler(sampler)
     N = labels.shape[0]
     x = x.to(device).float()
     y = labels.to(device)
@@ -148,7 +159,9 @@ def sample(model, schedule, labels, x, sampler="ddim:50", cfg=1.5, null=10, cond
 
     def guided_eps(x, t):
         tt = torch.full((N,), t, dtype=torch.long, device=device)
-        if not guided:
+        ab = float(schedule.alphas_cumprod[t])
+        inside = interval is None or interval[0] < math.sqrt((1 - ab) / ab) <= interval[1]
+        if not guided or not inside:
             return model(x, tt, y)
         out = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, torch.full_like(y, null)]))
         c, u = out[:N], out[N:]

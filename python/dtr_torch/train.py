@@ -682,7 +682,8 @@ class Trainer:
             self.alert("warning", f"{evalmod.metric_name(n)} failed: {e}")
             return
         self.emit("eval", name=evalmod.metric_name(n), fid2k=fid, kid=kid, kid_std=kid_std,
-                  evaluator=self.evaluator.tag, seconds=time.time() - started, samples=n, epoch=self.epoch)
+                  evaluator=self.evaluator.tag, seconds=time.time() - started, samples=n, epoch=self.epoch,
+                  precision="fp32")  # this engine samples in float32 (dtr's evalPrecision is its own)
 
     def load_evaluator(self):
         """None when the evaluator and the test-set reference are ready, else why FID cannot be measured for

@@ -30,17 +30,20 @@ def evaluator():
     return ev.Evaluator()
 
 
-def unconditional_checkpoint(path):
-    """A tiny unconditional DiT with random (not zero-initialised) output layers, so its samples vary."""
+def unconditional_checkpoint(path, classes=0):
+    """A tiny DiT (unconditional unless `classes` > 0) with random (not zero-initialised) output layers and
+    class embeddings, so its samples vary and depend on the label."""
     c = cfgmod.default_config()
     m = cfgmod.preset_model("tiny")
-    m["numClasses"], m["routingSeed"] = 0, 0xA5
+    m["numClasses"], m["routingSeed"] = classes, 0xA5
     c["preset"], c["model"] = "tiny", m
     torch.manual_seed(1)
     net = DiT(m)
     with torch.no_grad():
         for p in list(net.final_layer.parameters()) + [q for b in net.blocks for q in b.adaLN_modulation.parameters()]:
             p.normal_(0, 0.05)
+        if classes:
+            net.y_embedder.embedding_table.weight.normal_(0, 0.2)
     zeros = {n: torch.zeros_like(p) for n, p in net.named_parameters() if p.requires_grad}
     ckpt.save(path, c, net, copy.deepcopy(net), zeros, {n: z.clone() for n, z in zeros.items()}, net.masks, [0] * 8, 1e-4,
               float("inf"), {})
@@ -94,3 +97,22 @@ def test_stochastic_samplers_draw_dtr_samples(dtr_binary, tmp_path, sampler):
     mine = diffusion.sample(net, Schedule("linear", 1000), ev.balanced_labels(20, net.cfg), x_t, sampler, 1.5, 0, False,
                             "cpu", ev.step_noise_seed(SEED, 0))
     assert float(theirs.std()) > 0.1 and (mine - theirs).abs().max() < 1e-3
+
+
+def test_guidance_interval_draws_dtr_samples(dtr_binary, tmp_path):
+    """A sampler spelt with @LO..HI guides only the calls whose σ lies in (LO, HI], in dtr and in torch alike:
+    here 2 of ddim:4's calls (σ 9.49 and 1.46 of 157.4, 9.49, 1.46, 0.01)."""
+    path = str(tmp_path / "c.safetensors")
+    net = unconditional_checkpoint(path, classes=10)
+    sampler = "ddim:4@0.5..20"
+    draws = {}
+    for spec in (sampler, "ddim:4"):
+        npy = str(tmp_path / "x.npy")
+        r = run([dtr_binary, "sample", "--checkpoint", path, "--n", "20", "--seed", SEEDS, "--sampler", spec,
+                 "--cfg", "1.5", "--out", str(tmp_path / "x.png"), "--npy", npy])
+        assert r.returncode == 0, r.stderr
+        draws[spec] = torch.from_numpy(np.load(npy))
+    rows = torch.arange(20) // 2  # dtr sample's grid: one row of 2 per class
+    mine = ev.generate(net, Schedule("linear", 1000), rows, SEED, sampler, 1.5, "cpu")
+    assert float(draws[sampler].std()) > 0.1 and (mine - draws[sampler]).abs().max() < 1e-3
+    assert (draws[sampler] - draws["ddim:4"]).abs().max() > 1e-2  # the interval changed the images

@@ -59,8 +59,10 @@ def test_dpmpp2m_timesteps_match_swift_and_a_point_mass_is_recovered():
     sched = diffusion.Schedule("linear", 1000)
     assert diffusion.lambda_uniform(sched.alphas_cumprod, 10) == [999, 886, 757, 603, 410, 202, 73, 22, 5, 0]
     assert diffusion.lambda_uniform(sched.alphas_cumprod, 1000) == list(range(999, -1, -1))
-    assert diffusion.parse_sampler("dpmpp2m:15") == ("dpmpp2m", 15, 0.0)
-    for bad in ("dpmpp2m:0", "dpmpp2m:15:0.5", "dpmpp2m:x"):
+    assert diffusion.parse_sampler("dpmpp2m:15") == ("dpmpp2m", 15, 0.0, None)
+    assert diffusion.parse_sampler("dpmpp2m:15@0.28..5.42") == ("dpmpp2m", 15, 0.0, (0.28, 5.42))
+    assert diffusion.parse_sampler("ddim:20:0.5@0..11") == ("ddim", 20, 0.5, (0.0, 11.0))
+    for bad in ("dpmpp2m:0", "dpmpp2m:15:0.5", "dpmpp2m:x", "dpmpp2m:15@5..1", "dpmpp2m:15@0.3", "dpmpp2m:15@"):
         try:
             diffusion.parse_sampler(bad)
             raise AssertionError(bad)
@@ -78,3 +80,9 @@ def test_dpmpp2m_timesteps_match_swift_and_a_point_mass_is_recovered():
                          sampler="dpmpp2m:12", cfg=2.0, null=2)
     want = c[2] + 2.0 * (c[labels] - c[2])
     assert torch.allclose(x, want.view(-1, 1, 1, 1).expand_as(x), atol=2e-3)
+    # Guidance in an interval holding every call is guidance everywhere; one holding none is the class's point.
+    x0 = torch.randn((4, 1, 2, 2), generator=torch.Generator().manual_seed(0))
+    every = diffusion.sample(oracle, sched, labels, x0, sampler="dpmpp2m:12@0..1000", cfg=2.0, null=2)
+    assert torch.equal(every, x)
+    none = diffusion.sample(oracle, sched, labels, x0, sampler="dpmpp2m:12@500..1000", cfg=2.0, null=2)
+    assert torch.allclose(none, c[labels].view(-1, 1, 1, 1).expand_as(x), atol=2e-3)
