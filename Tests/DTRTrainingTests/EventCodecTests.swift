@@ -25,6 +25,8 @@ final class EventCodecTests: XCTestCase {
       .evalProgress(EvalProgress(done: 5, total: 80, phase: "sampling")),
       .eval(Evaluation(name: "FID-2k", fid2k: 40.5, kid: 0.03, kidStd: 0.001, evaluator: "fmnist-cnn-v1", seconds: 90,
                        samples: 2000, epoch: 2)),
+      .eval(Evaluation(name: "FID-2k", fid2k: 9.16, kid: 0.002, kidStd: 0.001, evaluator: "fmnist-cnn-v1", seconds: 19,
+                       samples: 2000, epoch: 4, precision: "bf16")),
       .eval(Evaluation(name: "crop FID-200", fid2k: 210.5, kid: nil, kidStd: nil, evaluator: "fmnist-cnn-v1", seconds: 30,
                        samples: 200, epoch: 3, captionAccuracy: 0.035, classAccuracy: 0.15)),
       .runEnd(RunEnd(reason: "finished", epoch: 10)),

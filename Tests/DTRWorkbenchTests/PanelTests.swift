@@ -127,6 +127,17 @@ final class PanelTests: XCTestCase {
     XCTAssertLessThanOrEqual(abs(bar - empty), 1, "half full")
   }
 
+  /// A probe sampled in bf16 (`--eval-precision`) says so in the panel's title; an fp32 one does not.
+  func testFIDPanelTitleNamesBF16Sampling() {
+    func title(_ precision: String?) -> String {
+      fidCanvas([Fixtures.at(10, .eval(Evaluation(name: "FID-2k", fid2k: 9.1, kid: 0.002, kidStd: nil, evaluator: "fmnist-cnn-v1",
+                                                  seconds: 19, samples: 2000, epoch: 2, precision: precision)))]).row(0)
+    }
+    XCTAssertTrue(title("bf16").contains("FID  fmnist-cnn-v1 · bf16"), title("bf16"))
+    XCTAssertFalse(title("fp32").contains("bf16"), title("fp32"))
+    XCTAssertFalse(title(nil).contains("bf16"), title(nil))
+  }
+
   /// An ANT-UW run shows the range of its learned interval weights ½e^{−s_k} in the panel's title.
   func testPerTimestepPanelShowsANTUWWeights() {
     let step = Fixtures.at(3, .step(StepMetrics(epoch: 1, loss: 1, lr: 1e-4, gradNorm: 1, imgPerS: 1, bucketLoss: [1, 0.5],

@@ -3,7 +3,9 @@
 public enum FIDPanel {
   /// Draws the panel into `r`.
   public static func render(_ model: WorkbenchModel, _ r: Rect, _ ctx: RenderContext, _ canvas: inout Canvas) {
-    let evaluator = model.evaluations.last?.evaluator.map { "  \($0)" } ?? ""
+    let latest = model.evaluations.last
+    // Name bf16 sampling (`dtr train --eval-precision`), whose FID-2k may differ from fp32's in the noise.
+    let evaluator = (latest?.evaluator.map { "  \($0)" } ?? "") + (latest?.precision == "bf16" ? " · bf16" : "")
     let inner = ctx.box(&canvas, r, title: "FID" + evaluator)
     var y = inner.y
     let w = inner.width

@@ -70,11 +70,12 @@ public struct WorkbenchModel: Sendable {
 
   /// One finished evaluation.
   public struct Evaluation: Sendable, Equatable {
-    /// Step, FID-2k, KID (± std) and the evaluator's name.
+    /// Step, FID-2k, KID (± std), the evaluator's name and the number format the samples were drawn in.
     public var step: Int
     public var fid: Double?
     public var kid, kidStd: Double?
     public var evaluator: String?
+    public var precision: String? = nil
   }
 
   /// Progress of the evaluation under way.
@@ -335,7 +336,8 @@ public struct WorkbenchModel: Sendable {
       evalProgress = EvalProgress(done: p.done, total: p.total, phase: p.phase)
     case .eval(let r):
       evalProgress = nil
-      let ev = Evaluation(step: e.step, fid: r.fid2k, kid: r.kid, kidStd: r.kidStd, evaluator: r.evaluator)
+      let ev = Evaluation(step: e.step, fid: r.fid2k, kid: r.kid, kidStd: r.kidStd, evaluator: r.evaluator,
+                          precision: r.precision)
       evaluations.append(ev)
       let second = r.captionAccuracy.map { "caption accuracy \(Format.value($0))" } ?? "KID \(ev.kid.map(Format.value) ?? "?")"
       note(e, "\(r.name.isEmpty ? "FID-2k" : r.name) \(ev.fid.map(Format.value) ?? "?")  \(second)", .info)
