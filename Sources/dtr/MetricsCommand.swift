@@ -21,12 +21,15 @@ struct MetricsCommand: ParsableCommand {
   }
 }
 
-/// Prints `report` as sorted-key JSON, or as a table preceded by `details` (label, value) rows.
-func printReport(_ report: MetricReport, json: Bool, details: [(String, String)]) throws {
+/// Prints `report` as sorted-key JSON (with `jsonContext`'s keys beside the metrics: how the images were
+/// made), or as a table preceded by `details` (label, value) rows.
+func printReport(_ report: MetricReport, json: Bool, details: [(String, String)], jsonContext: [String: Any] = [:]) throws {
   if json {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    var object = try JSONSerialization.jsonObject(with: try encoder.encode(report)) as! [String: Any]
+    object.merge(jsonContext) { metric, _ in metric }
+    print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
     return
   }
   func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "—" }

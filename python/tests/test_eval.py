@@ -76,6 +76,8 @@ def test_fid_and_kid_equal_dtr_eval_on_the_same_images(dtr_binary, evaluator, tm
         assert np.array_equal(np.asarray(im), imagegrid.render(images, 17, 18))
     fid, kid, kid_std = ev.score(evaluator, images, DATA)
     assert swift["evaluator"] == evaluator.tag == "fmnist-cnn-v1" and swift["samples"] == N
+    assert (swift["sampler"], swift["cfg"], swift["seed"], swift["weights"], swift["sampling_precision"]) == \
+        (SAMPLER, 1, SEED, "ema", "fp32")
     for mine, theirs in ((fid, swift["fid"]), (kid, swift["kid"]), (kid_std, swift["kid_std"])):
         assert abs(mine - theirs) <= 1e-6 * abs(theirs), (fid, kid, kid_std, swift)
     # the torch sampler from the same SplitMix64 initial noise draws the same images
