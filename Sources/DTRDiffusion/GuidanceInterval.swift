@@ -9,7 +9,7 @@ import Foundation
 /// towards a few modes) and unnecessary at low noise; on EDM2 they apply it for σ ∈ (0.28, 5.42]. On this
 /// project's default model the interval keeps guidance's FID at two thirds of its model calls
 /// (docs/performance.md, "Guidance in a limited interval").
-public struct GuidanceInterval: Sendable, Equatable {
+public struct GuidanceInterval: Sendable, Equatable, CustomStringConvertible {
   /// Guidance applies where σ is above this …
   public var low: Double
   /// … and at most this.
@@ -17,7 +17,7 @@ public struct GuidanceInterval: Sendable, Equatable {
 
   /// low < high, both ≥ 0 (high may be infinite).
   public init?(low: Double, high: Double) {
-    guard low >= 0, high > low, !low.isNaN, !high.isNaN, low.isFinite else { return nil }
+    guard low >= 0, high > low, low.isFinite else { return nil }
     self.low = low
     self.high = high
   }
@@ -33,7 +33,6 @@ public struct GuidanceInterval: Sendable, Equatable {
 
   /// Whether guidance applies at a timestep with cumulative ᾱ `alphaBar`.
   public func contains(alphaBar: Double) -> Bool {
-    if self == .always { return true }
     let s = Self.sigma(alphaBar: alphaBar)
     return s > low && s <= high
   }

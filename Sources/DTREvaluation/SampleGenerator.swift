@@ -23,7 +23,7 @@ public struct SampleGenerator: Sendable {
   public var cfgScale: Double
   /// Seed of the initial noise and of the per-step noise.
   public var seed: UInt64
-  /// Images per model call (doubled internally when guidance is on).
+  /// Images per model call (doubled internally at the calls the sampler guides).
   public var batch: Int
 
   /// A generator with the given sampler, guidance scale, seed and batch size.

@@ -77,7 +77,8 @@ public struct TrainConfig: Sendable, Codable, Equatable {
   /// by default. A configuration saved without this key was probed at ``cfgScale`` and keeps that.
   public var evalCfgScale = FIDProbe.defaultCfgScale
   /// Number format of the in-training evaluation's sampling (``ProbePrecision``): `auto` by default. A
-  /// configuration saved without this key was probed at its training ``precision`` and keeps that.
+  /// configuration saved without this key was probed at its training ``precision``: fp32 ones keep fp32,
+  /// bf16 ones get `auto` (bf16 wherever it can run, so a resume on a CPU without it still probes).
   public var evalPrecision = ProbePrecision.auto
   /// Also evaluate (FID/KID with ``evalSamples``) when the step count reaches each of these (how
   /// `dtr experiment` measures every cell at the same steps).
@@ -180,7 +181,7 @@ public struct TrainConfig: Sendable, Codable, Equatable {
     try read(.affinityEverySteps, &affinityEverySteps)
     try read(.logEvery, &logEvery)
     try read(.precision, &precision)
-    evalPrecision = precision == .bf16 ? .bf16 : .fp32
+    evalPrecision = precision == .bf16 ? .auto : .fp32
     try read(.evalPrecision, &evalPrecision)
   }
 

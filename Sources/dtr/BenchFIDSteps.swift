@@ -48,6 +48,7 @@ struct BenchFIDSteps: ParsableCommand {
       }
       return g
     }
+    if intervals.isEmpty { throw ValidationError("--guidance: give all, or LO..HI, or a comma-separated list of them") }
     return kinds.flatMap { k in counts.flatMap { c in intervals.map { Sampler(k, steps: c, guidance: $0) } } }
   }
 
@@ -66,8 +67,8 @@ struct BenchFIDSteps: ParsableCommand {
     let out = BenchOutput(json: json)
     let fidName = MetricSuite.fidName(samples: n)
     if !json {
-      let guidance = config.model.conditional ? "cfg \(scale)" : "unconditional"
-      print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(guidance), seed \(seed), batch \(batch), \(model.precision)")
+      let conditioning = config.model.conditional ? "cfg \(scale)" : "unconditional"
+      print("\(source.checkpoint) (\(source.weights)), \(n) samples, \(conditioning), seed \(seed), batch \(batch), \(model.precision)")
       print("CPU: \(CPUFeatures.current().modelName), \(Parallel.workers) workers\n")
       print("| sampler | model calls | forward passes per image | \(fidName) | KID | seconds (sampling + features + metrics) |")
       print("|---|---|---|---|---|---|")

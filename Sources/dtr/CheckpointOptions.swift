@@ -28,7 +28,7 @@ struct CheckpointOptions: ParsableArguments {
 struct SamplerOptions: ParsableArguments {
   @Option(help: "Sampler: \(Sampler.spellings) (default \(SampleGenerator.defaultSampler); bench sample: ddim:50, as PyTorch's).")
   var sampler: String?
-  @Option(help: "Classifier-free guidance scale (class-conditional models; ≠ 1 doubles the batch).") var cfg = 1.5
+  @Option(help: "Classifier-free guidance scale (class-conditional models; ≠ 1 doubles the batch at the calls the sampler guides).") var cfg = 1.5
 
   func validate() throws {
     if let sampler, Sampler(parsing: sampler) == nil {

@@ -26,7 +26,7 @@ TRAIN_DEFAULTS = {
     # affinityEverySteps: absent = once per epoch (Swift nil); the torch engine does not measure affinity.
     # evalSampler, evalCfgScale: absent = the FID probe of older runs (DDIM-25 at cfgScale); new runs get
     # evaluate.PROBE_SAMPLER and PROBE_CFG, as Swift's do.
-    # evalPrecision: absent = probed at the training precision; this engine samples in float32 whatever it says.
+    # evalPrecision: absent = fp32 (auto for a bf16 configuration); this engine samples in float32 whatever it says.
 }
 
 # DiT presets (ModelConfig.preset): hidden, depth, heads, patch.

@@ -1,5 +1,6 @@
 """Gaussian diffusion (dtr-spec.md §9.1): β schedules, q_sample, loss weightings, DDIM/DDPM sampling."""
 import math
+import re
 
 import numpy as np
 import torch
@@ -96,7 +97,10 @@ def parse_sampler(s):
     try:
         guide = None
         if at:
-            lo, hi = (float(v) for v in interval.split(".."))
+            bounds = interval.split("..")
+            if len(bounds) != 2 or not all(re.fullmatch(r"(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|inf", v) for v in bounds):
+                raise ValueError(interval)  # the decimals Swift's Double(_:) reads, no spaces or underscores
+            lo, hi = float(bounds[0]), float(bounds[1])
             if not (0 <= lo < hi and math.isfinite(lo)):
                 raise ValueError(interval)
             guide = (lo, hi)

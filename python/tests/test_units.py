@@ -62,7 +62,8 @@ def test_dpmpp2m_timesteps_match_swift_and_a_point_mass_is_recovered():
     assert diffusion.parse_sampler("dpmpp2m:15") == ("dpmpp2m", 15, 0.0, None)
     assert diffusion.parse_sampler("dpmpp2m:15@0.28..5.42") == ("dpmpp2m", 15, 0.0, (0.28, 5.42))
     assert diffusion.parse_sampler("ddim:20:0.5@0..11") == ("ddim", 20, 0.5, (0.0, 11.0))
-    for bad in ("dpmpp2m:0", "dpmpp2m:15:0.5", "dpmpp2m:x", "dpmpp2m:15@5..1", "dpmpp2m:15@0.3", "dpmpp2m:15@"):
+    for bad in ("dpmpp2m:0", "dpmpp2m:15:0.5", "dpmpp2m:x", "dpmpp2m:15@5..1", "dpmpp2m:15@0.3", "dpmpp2m:15@",
+                "dpmpp2m:15@0.2_8..5", "dpmpp2m:15@ 0.28..5"):
         try:
             diffusion.parse_sampler(bad)
             raise AssertionError(bad)
