@@ -6,8 +6,8 @@ import DTRModels
 /// `bf16` force one. Training itself keeps its own ``Precision``.
 ///
 /// bf16 sampling moved the probe's FID-2k by 0.02 on the default model (9.16 against 9.14 at step 1872;
-/// 4.05 against 4.06 at step 4562) in 0.68× the time (docs/performance.md, "The probe in bf16"): well
-/// inside the probe's seed-to-seed noise, so the probe follows training as closely and costs less.
+/// 4.05 against 4.06 at step 4562) in about 0.8× the time (docs/performance.md, "Latest"): well inside the
+/// probe's seed-to-seed noise, so the probe follows training as closely and costs less.
 public enum ProbePrecision: String, Sendable, Codable, CaseIterable {
   /// bf16 for a UNet on a CPU with AVX512_BF16, else fp32.
   case auto
@@ -27,7 +27,6 @@ public enum ProbePrecision: String, Sendable, Codable, CaseIterable {
 
   /// Why `model` cannot be probed at this precision here, or nil.
   public func error(for model: ModelConfig) -> String? {
-    guard self == .bf16, let e = model.precisionError(.bf16) else { return nil }
-    return e.replacingOccurrences(of: "--precision", with: "--eval-precision")
+    self == .bf16 ? model.precisionError(.bf16, flag: "--eval-precision") : nil
   }
 }

@@ -14,7 +14,7 @@ public protocol DenoisingNetwork: AnyObject, Sendable {
   /// Always nil for models conditioned on class labels.
   var captions: CaptionTable? { get set }
   /// The number format of the convolutions (``Precision``); fp32 unless set, and only what
-  /// ``ModelConfig/precisionError(_:)`` allows.
+  /// ``ModelConfig/precisionError(_:flag:)`` allows.
   var precision: Precision { get set }
   /// Predicts ε for `x` (`[N, C, H, W]`) at original timesteps `t` with labels `y` into `out`; keeps what
   /// ``backward(_:)`` needs.
@@ -29,7 +29,7 @@ public protocol DenoisingNetwork: AnyObject, Sendable {
 
 extension DiT: DenoisingNetwork {
   /// Always fp32: a DiT's GEMMs run on OpenBLAS's sgemm (asking for bf16 is a programming error; see
-  /// ``ModelConfig/precisionError(_:)``).
+  /// ``ModelConfig/precisionError(_:flag:)``).
   public var precision: Precision {
     get { .fp32 }
     set { precondition(newValue == .fp32, "a DiT computes in fp32 only") }

@@ -157,11 +157,12 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   }
 
   /// Why a network of this configuration cannot compute at `precision` on this CPU, as one line naming
-  /// the fix, or nil: bf16 covers a UNet's convolutions (oneDNN), not a DiT's sgemm GEMMs.
-  public func precisionError(_ precision: Precision) -> String? {
+  /// the fix with the option `flag` that asked for it, or nil: bf16 covers a UNet's convolutions (oneDNN),
+  /// not a DiT's sgemm GEMMs.
+  public func precisionError(_ precision: Precision, flag: String = "--precision") -> String? {
     guard precision == .bf16 else { return nil }
-    if arch != .unet { return "--precision bf16 covers a UNet's convolutions; this model is a DiT, which computes in fp32: use --precision fp32" }
-    return precision.unsupportedReason().map { "--precision \($0): use --precision fp32" }
+    if arch != .unet { return "\(flag) bf16 covers a UNet's convolutions; this model is a DiT, which computes in fp32: use \(flag) fp32" }
+    return precision.unsupportedReason().map { "\(flag) \($0): use \(flag) fp32" }
   }
 
   private var ditValidationError: String? {

@@ -59,7 +59,7 @@ struct Eval: ParsableCommand {
     try printReport(report, json: json, details: [
       ("checkpoint", checkpoint), ("weights", source.weights), ("sampler", "\(sampler) (\(conditioning))"), ("seed", "\(seed)"),
       ("precision", model.precision.rawValue),
-    ], jsonContext: ["sampler": sampler.description, "cfg": config.model.conditional ? cfg : 1, "seed": NSNumber(value: seed),
+    ], jsonContext: ["sampler": sampler.description, "cfg": config.model.conditional ? cfg : 1, "seed": seed,
                      "weights": source.weights, "sampling_precision": model.precision.rawValue])
   }
 }
